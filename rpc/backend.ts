@@ -1,0 +1,92 @@
+// What the RPC server needs from a node. node/ implements it; rpc/ only formats and validates.
+// Keeping this seam narrow lets the server be tested against a real node and keeps rpc/ free of
+// LevelDB and sequencing concerns.
+import type { EventEmitter } from 'node:events';
+import type { Bytes, Hex } from '../state-machine/crypto/hash.ts';
+import type { Address, Block, CallMsg, CallResult, Log, Receipt, SignedTx } from '../state-machine/chain/types.ts';
+
+/** 'latest' | 'pending' | 'earliest' | 'safe' | 'finalized' | a block number */
+export type BlockTag = 'latest' | 'pending' | 'earliest' | 'safe' | 'finalized' | bigint;
+
+export interface TxLocation {
+  blockNumber: bigint;
+  blockHash: Hex;
+  index: number;
+}
+
+export interface LogFilter {
+  fromBlock: bigint;
+  toBlock: bigint;
+  /** any of these addresses; empty = all */
+  addresses: Address[];
+  /** per position: null = wildcard, else any of the listed topics */
+  topics: (Hex[] | null)[];
+  blockHash?: Hex;
+}
+
+/** A log with its position, as eth_getLogs returns it. */
+export interface LocatedLog extends Log {
+  blockNumber: bigint;
+  blockHash: Hex;
+  transactionHash: Hex;
+  transactionIndex: number;
+  logIndex: number;
+}
+
+export interface StateProofJson {
+  key: Hex;
+  value: Hex | null;
+  stateRoot: Hex;
+  blockNumber: bigint;
+  /** opaque, verifiable with state-machine's verifyStateProof */
+  proof: unknown;
+}
+
+export interface SyncStatus {
+  role: 'sequencer' | 'follower';
+  headNumber: bigint;
+  headHash: Hex;
+  /** highest block known from peers or L1; equals headNumber when caught up */
+  targetNumber: bigint;
+  pendingTxs: number;
+  snapshotNumber: bigint | null;
+}
+
+export interface FeeHistory {
+  oldestBlock: bigint;
+  baseFeePerGas: bigint[];
+  gasUsedRatio: number[];
+  reward?: bigint[][];
+}
+
+/** Events: 'block' (block: Block, receipts: Receipt[]), 'pendingTx' (hash: Hex). */
+export interface RpcBackend {
+  readonly chainId: bigint;
+  readonly clientVersion: string;
+  readonly events: EventEmitter;
+
+  headNumber(): bigint;
+  getBlock(tag: BlockTag | Hex): Promise<Block | undefined>;
+  getReceipts(blockNumber: bigint): Promise<Receipt[] | undefined>;
+  getTransaction(hash: Hex): Promise<{ tx: SignedTx; location: TxLocation | null } | undefined>;
+  getReceipt(hash: Hex): Promise<{ receipt: Receipt; tx: SignedTx; location: TxLocation } | undefined>;
+  getLogs(filter: LogFilter): Promise<LocatedLog[]>;
+
+  getBalance(address: Address, tag: BlockTag): Promise<bigint>;
+  getNonce(address: Address, tag: BlockTag): Promise<bigint>;
+  getCode(address: Address, tag: BlockTag): Promise<Hex>;
+  call(msg: CallMsg, tag: BlockTag): Promise<CallResult>;
+  estimateGas(msg: CallMsg, tag: BlockTag): Promise<bigint>;
+  getProof(key: Bytes, tag: BlockTag): Promise<StateProofJson>;
+
+  /** Validates and pools a raw transaction; throws a VerityError with a geth-compatible message. */
+  sendRawTransaction(raw: Bytes): Promise<Hex>;
+  /** Pooled transactions, for newPendingTransactions and 'pending' queries. */
+  pendingTransactions(): SignedTx[];
+
+  gasPrice(): bigint;
+  maxPriorityFeePerGas(): bigint;
+  feeHistory(blockCount: number, newest: BlockTag, percentiles: number[]): Promise<FeeHistory>;
+  accounts(): Address[];
+  syncStatus(): SyncStatus;
+}
