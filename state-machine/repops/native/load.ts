@@ -1,0 +1,83 @@
+// Loader for the native RepOps kernels (N-API addon built by build.mjs into build/repops.node).
+//
+// This file is the one place in state-machine/ that does I/O: it dlopens a shared object and reads
+// VERITY_REPOPS_THREADS. It never changes results: every native kernel is bit-identical to its
+// TypeScript twin, and a missing or broken addon simply yields null (the caller falls back to TS).
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { cpus } from 'node:os';
+
+// Until the shared Kernels interface lands, kernels are typed loosely here; the loader only picks
+// functions by name, so the concrete signatures are checked where the table is merged.
+type KernelFn = (...args: never[]) => unknown;
+type Kernels = Record<string, KernelFn>;
+
+/** Shape of the compiled addon: kernel functions plus a few control entry points. */
+interface NativeAddon {
+  setThreads(n: number): number;
+  getThreads(): number;
+  kernelNames(): string[];
+  [name: string]: unknown;
+}
+
+export const NATIVE_ADDON_PATH = join(dirname(fileURLToPath(import.meta.url)), 'build', 'repops.node');
+
+let cached: { addon: NativeAddon | null; error: string | null } | undefined;
+
+function loadAddon(): { addon: NativeAddon | null; error: string | null } {
+  if (cached !== undefined) return cached;
+  if (!existsSync(NATIVE_ADDON_PATH)) {
+    cached = { addon: null, error: `native addon not built (${NATIVE_ADDON_PATH} missing; run npm run build:native)` };
+    return cached;
+  }
+  try {
+    const require = createRequire(import.meta.url);
+    const addon = require(NATIVE_ADDON_PATH) as NativeAddon;
+    addon.setThreads(threadCountFromEnv());
+    cached = { addon, error: null };
+  } catch (e) {
+    cached = { addon: null, error: `native addon failed to load: ${(e as Error).message}` };
+  }
+  return cached;
+}
+
+function threadCountFromEnv(): number {
+  const raw = process.env.VERITY_REPOPS_THREADS;
+  const n = raw === undefined ? NaN : Number.parseInt(raw, 10);
+  if (Number.isInteger(n) && n >= 1) return Math.min(n, 64);
+  return Math.max(1, cpus().length);
+}
+
+/** Why the addon is unavailable, or null when it loaded. For the backend's loud fallback message. */
+export function nativeLoadError(): string | null {
+  return loadAddon().error;
+}
+
+/**
+ * The native kernel table: only the kernels the addon implements (all bit-identical to tsKernels);
+ * the backend merges it over tsKernels. Null when the addon is absent or fails to load.
+ */
+export function loadNativeKernels(): Partial<Kernels> | null {
+  const { addon } = loadAddon();
+  if (addon === null) return null;
+  const table: Partial<Kernels> = {};
+  for (const name of addon.kernelNames()) {
+    const fn = addon[name];
+    if (typeof fn === 'function') table[name] = fn as KernelFn;
+  }
+  return table;
+}
+
+/** Sets the worker-thread count of the native pool (rows/columns are split, never a sum). */
+export function setNativeThreads(n: number): number {
+  const { addon } = loadAddon();
+  if (addon === null) return 0;
+  return addon.setThreads(n);
+}
+
+export function getNativeThreads(): number {
+  const { addon } = loadAddon();
+  return addon === null ? 0 : addon.getThreads();
+}
