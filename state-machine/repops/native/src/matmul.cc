@@ -44,57 +44,71 @@ constexpr std::size_t MR = 4, NV = 2;
 #endif
 constexpr std::size_t NR = VW * NV;
 
-// Packs columns [j0, j0+nr) of B into a K×NR panel, zero-padded on the right (padding columns are
-// computed but never stored).
+// Packs columns [j0, j0+nr) of B into a K×width panel, zero-padded on the right (padding columns
+// are computed but never stored).
 void pack_b(const float* b, std::size_t K, std::size_t N, bool transB, std::size_t j0, std::size_t nr,
-            float* panel) {
+            std::size_t width, float* panel) {
   if (!transB) {
     for (std::size_t k = 0; k < K; ++k) {
-      float* dst = panel + k * NR;
+      float* dst = panel + k * width;
       std::memcpy(dst, b + k * N + j0, nr * sizeof(float));
-      for (std::size_t j = nr; j < NR; ++j) dst[j] = 0.0f;
+      for (std::size_t j = nr; j < width; ++j) dst[j] = 0.0f;
     }
   } else {
     for (std::size_t k = 0; k < K; ++k)
-      for (std::size_t j = nr; j < NR; ++j) panel[k * NR + j] = 0.0f;
+      for (std::size_t j = nr; j < width; ++j) panel[k * width + j] = 0.0f;
     for (std::size_t j = 0; j < nr; ++j) {
       const float* src = b + (j0 + j) * K;
-      for (std::size_t k = 0; k < K; ++k) panel[k * NR + j] = src[k];
+      for (std::size_t k = 0; k < K; ++k) panel[k * width + j] = src[k];
     }
   }
 }
 
-// R rows of A starting at `a` (element (r,k) at a[r*rs + k*ks]) times a packed panel, k increasing.
-// Results go to tile[R][NR].
-template <std::size_t R>
+// R rows of A starting at `a` (element (r,k) at a[r*rs + k*ks]) times a packed panel of V vectors,
+// k increasing. Results go to tile[R][V*VW].
+template <std::size_t R, std::size_t V>
 void micro(const float* a, std::size_t rs, std::size_t ks, const float* panel, std::size_t K, float* tile) {
-  vec acc[R][NV];
+  constexpr std::size_t W = V * VW;
+  vec acc[R][V];
   for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t v = 0; v < NV; ++v) acc[r][v] = vzero();
+    for (std::size_t v = 0; v < V; ++v) acc[r][v] = vzero();
   for (std::size_t k = 0; k < K; ++k) {
-    vec bv[NV];
-    for (std::size_t v = 0; v < NV; ++v) bv[v] = vload(panel + k * NR + v * VW);
+    vec bv[V];
+    for (std::size_t v = 0; v < V; ++v) bv[v] = vload(panel + k * W + v * VW);
     for (std::size_t r = 0; r < R; ++r) {
       const vec av = vbcast(a + r * rs + k * ks);
-      for (std::size_t v = 0; v < NV; ++v) acc[r][v] = vadd(acc[r][v], vmul(av, bv[v]));
+      for (std::size_t v = 0; v < V; ++v) acc[r][v] = vadd(acc[r][v], vmul(av, bv[v]));
     }
   }
   for (std::size_t r = 0; r < R; ++r)
-    for (std::size_t v = 0; v < NV; ++v) vstore(tile + r * NR + v * VW, acc[r][v]);
+    for (std::size_t v = 0; v < V; ++v) vstore(tile + r * W + v * VW, acc[r][v]);
 }
 
-void micro_rows(std::size_t rows, const float* a, std::size_t rs, std::size_t ks, const float* panel,
-                std::size_t K, float* tile) {
-  static_assert(MR == 4, "micro_rows dispatch assumes MR == 4");
+using MicroFn = void (*)(const float*, std::size_t, std::size_t, const float*, std::size_t, float*);
+
+template <std::size_t V>
+MicroFn micro_for_rows(std::size_t rows) {
+  static_assert(MR == 4, "dispatch assumes MR == 4");
   switch (rows) {
-    case 4: micro<4>(a, rs, ks, panel, K, tile); break;
-    case 3: micro<3>(a, rs, ks, panel, K, tile); break;
-    case 2: micro<2>(a, rs, ks, panel, K, tile); break;
-    default: micro<1>(a, rs, ks, panel, K, tile); break;
+    case 4: return micro<4, V>;
+    case 3: return micro<3, V>;
+    case 2: return micro<2, V>;
+    default: return micro<1, V>;
   }
 }
 
-// Computes rows [i0, i1) × column panels [p0, p1) of one matmul.
+MicroFn micro_for(std::size_t rows, std::size_t vectors) {
+  static_assert(NV <= 4 && NV >= 2, "dispatch assumes 2 <= NV <= 4");
+  switch (vectors) {
+    case 1: return micro_for_rows<1>(rows);
+    case 2: return micro_for_rows<2>(rows);
+    case 3: return micro_for_rows<(NV >= 3 ? 3 : NV)>(rows);
+    default: return micro_for_rows<NV>(rows);
+  }
+}
+
+// Computes rows [i0, i1) × column panels [p0, p1) of one matmul. The last panel is narrowed to as
+// few vectors as its columns need.
 void block(const float* a, const float* b, float* c, std::size_t M, std::size_t K, std::size_t N, bool transA,
            bool transB, std::size_t i0, std::size_t i1, std::size_t p0, std::size_t p1) {
   std::vector<float> panel(K * NR + VW);
@@ -103,17 +117,13 @@ void block(const float* a, const float* b, float* c, std::size_t M, std::size_t 
   for (std::size_t p = p0; p < p1; ++p) {
     const std::size_t j0 = p * NR;
     const std::size_t nr = N - j0 < NR ? N - j0 : NR;
-    pack_b(b, K, N, transB, j0, nr, panel.data());
+    const std::size_t vectors = (nr + VW - 1) / VW;
+    const std::size_t width = vectors * VW;
+    pack_b(b, K, N, transB, j0, nr, width, panel.data());
     for (std::size_t i = i0; i < i1; i += MR) {
       const std::size_t rows = i1 - i < MR ? i1 - i : MR;
-      if (nr == NR) {
-        // Full-width panel: write C directly from the tile.
-        micro_rows(rows, a + i * rs, rs, ks, panel.data(), K, tile);
-        for (std::size_t r = 0; r < rows; ++r) std::memcpy(c + (i + r) * N + j0, tile + r * NR, NR * sizeof(float));
-      } else {
-        micro_rows(rows, a + i * rs, rs, ks, panel.data(), K, tile);
-        for (std::size_t r = 0; r < rows; ++r) std::memcpy(c + (i + r) * N + j0, tile + r * NR, nr * sizeof(float));
-      }
+      micro_for(rows, vectors)(a + i * rs, rs, ks, panel.data(), K, tile);
+      for (std::size_t r = 0; r < rows; ++r) std::memcpy(c + (i + r) * N + j0, tile + r * width, nr * sizeof(float));
     }
   }
 }

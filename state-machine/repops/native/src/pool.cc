@@ -26,8 +26,7 @@ struct Pool {
   bool stopping = false;
   const std::function<void(int)>* job = nullptr;
 
-  void worker_loop(int tid) {
-    unsigned long seen = 0;
+  void worker_loop(int tid, unsigned long seen) {
     for (;;) {
       int spins = 0;
       while (generation.load(std::memory_order_acquire) == seen && spins < kSpinIterations) {
@@ -51,7 +50,9 @@ struct Pool {
   void start(int n) {
     nthreads = n;
     stopping = false;
-    for (int t = 1; t < n; ++t) workers.emplace_back([this, t] { worker_loop(t); });
+    // Workers start from the current generation so they never re-run an earlier job.
+    const unsigned long gen = generation.load(std::memory_order_acquire);
+    for (int t = 1; t < n; ++t) workers.emplace_back([this, t, gen] { worker_loop(t, gen); });
   }
 
   void stop() {
