@@ -1,0 +1,132 @@
+// Checkpoint store on disk, content-addressed by C_t:
+//   <dir>/checkpoints/<C_t hex>.ckpt   msgpack {v: 1, tensors: [{dtype, shape, data: LE bytes}]}
+//   <dir>/runs/<spec hash hex>.json    run manifest: checkpoint steps and roots, traceRoot, result
+// Every file is written to a temp name, fsynced, renamed into place, and the directory fsynced, so
+// a crash leaves either the old file or the new one. Reads re-hash and refuse a corrupt checkpoint.
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { bytesToHex, type Hex } from '../state-machine/crypto/hash.ts';
+import { pack, unpack } from '../state-machine/codec/msgpack.ts';
+import { VerityError } from '../state-machine/errors.ts';
+import type { Tensor } from '../state-machine/repops/tensor.ts';
+import { stateRoot } from '../state-machine/training/commitments.ts';
+
+export class CheckpointError extends VerityError {
+  constructor(message: string, data?: Record<string, unknown>) {
+    super('CHECKPOINT', message, data);
+  }
+}
+
+interface StoredTensor {
+  dtype: 'f32' | 'i32';
+  shape: number[];
+  data: Uint8Array;
+}
+
+interface StoredCheckpoint {
+  v: 1;
+  tensors: StoredTensor[];
+}
+
+export interface RunManifest {
+  specHash: Hex;
+  steps: number;
+  checkpointInterval: number;
+  /** checkpoints written so far, in step order */
+  checkpoints: { step: number; root: Hex }[];
+  traceRoot?: Hex;
+  modelHash?: Hex;
+  testAccuracy?: number;
+  backend?: string;
+}
+
+/** Writes bytes to `file` atomically and durably. */
+export function writeFileAtomic(file: string, dir: string, bytes: Uint8Array): void {
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  const dfd = openSync(dir, 'r');
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
+}
+
+function toBytes(t: Tensor): Uint8Array {
+  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice();
+}
+
+function fromStored(s: StoredTensor): Tensor {
+  const n = s.shape.reduce((a, b) => a * b, 1);
+  if (s.data.byteLength !== 4 * n) throw new CheckpointError('tensor byte length does not match its shape');
+  const buf = s.data.slice().buffer;
+  return s.dtype === 'f32'
+    ? { dtype: 'f32', shape: s.shape, data: new Float32Array(buf) }
+    : { dtype: 'i32', shape: s.shape, data: new Int32Array(buf) };
+}
+
+export class CheckpointStore {
+  readonly dir: string;
+  private readonly ckptDir: string;
+  private readonly runDir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+    this.ckptDir = join(dir, 'checkpoints');
+    this.runDir = join(dir, 'runs');
+    mkdirSync(this.ckptDir, { recursive: true });
+    mkdirSync(this.runDir, { recursive: true });
+  }
+
+  private path(root: Hex): string {
+    if (!/^0x[0-9a-f]{64}$/.test(root)) throw new CheckpointError(`not a checkpoint root: ${root}`);
+    return join(this.ckptDir, `${root.slice(2)}.ckpt`);
+  }
+
+  has(root: Hex): boolean {
+    return existsSync(this.path(root));
+  }
+
+  /** Stores a state (no-op when the same root is already stored) and returns its root C_t. */
+  put(state: readonly Tensor[], knownRoot?: Hex): Hex {
+    const root = knownRoot ?? bytesToHex(stateRoot(state));
+    const file = this.path(root);
+    if (existsSync(file)) return root;
+    const body: StoredCheckpoint = {
+      v: 1,
+      tensors: state.map((t) => ({ dtype: t.dtype, shape: t.shape.slice(), data: toBytes(t) })),
+    };
+    writeFileAtomic(file, this.ckptDir, pack(body));
+    return root;
+  }
+
+  get(root: Hex): Tensor[] {
+    const file = this.path(root);
+    if (!existsSync(file)) throw new CheckpointError(`checkpoint ${root} is not in the store`, { root });
+    const body = unpack<StoredCheckpoint>(readFileSync(file));
+    if (body.v !== 1 || !Array.isArray(body.tensors)) throw new CheckpointError(`checkpoint ${root}: unknown format`);
+    const state = body.tensors.map(fromStored);
+    const actual = bytesToHex(stateRoot(state));
+    if (actual !== root) throw new CheckpointError(`checkpoint ${root} is corrupt (hashes to ${actual})`, { root, actual });
+    return state;
+  }
+
+  writeManifest(m: RunManifest): void {
+    writeFileAtomic(join(this.runDir, `${m.specHash.slice(2)}.json`), this.runDir, new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`));
+  }
+
+  readManifest(specHash: Hex): RunManifest | undefined {
+    const file = join(this.runDir, `${specHash.slice(2)}.json`);
+    if (!existsSync(file)) return undefined;
+    return JSON.parse(readFileSync(file, 'utf8')) as RunManifest;
+  }
+}
