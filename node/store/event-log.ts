@@ -1,0 +1,218 @@
+// The event log: blocks, receipts and their indexes in LevelDB. Each block goes in with ONE atomic,
+// fsynced batch (block, receipts, tx index, log indexes, head pointer, optional snapshot, removal of
+// the included txs from the pool journal), so a crash leaves either the whole block or none of it.
+import { Level } from 'level';
+import { pack, unpack } from '../../state-machine/codec/msgpack.ts';
+import { bytesToHex, type Bytes, type Hex } from '../../state-machine/crypto/hash.ts';
+import type { Address, Block, Receipt } from '../../state-machine/chain/types.ts';
+import { StoreError } from '../errors.ts';
+import { PREFIX, keys, readU64, u64 } from './keys.ts';
+
+export type Db = Level<Bytes, Bytes>;
+
+/** A block as stored: the block plus the senders the sequencer recovered (lookups skip ecrecover). */
+export interface StoredBlock {
+  block: Block;
+  senders: Address[];
+}
+
+export interface BlockWrite extends StoredBlock {
+  receipts: Receipt[];
+  /** encoded state after this block, when this block is a snapshot point */
+  snapshot?: Bytes;
+  /** pool journal entries to drop in the same batch (the included txs, evicted ones) */
+  journalRemovals?: Hex[];
+}
+
+export interface Head {
+  number: bigint;
+  hash: Hex;
+}
+
+export interface TxPointer {
+  blockNumber: bigint;
+  index: number;
+}
+
+type BatchOp = { type: 'put'; key: Bytes; value: Bytes } | { type: 'del'; key: Bytes };
+
+const EMPTY = new Uint8Array(0);
+const RECENT_BLOCKS = 128;
+
+export async function openDb(dir: string): Promise<Db> {
+  const db = new Level<Bytes, Bytes>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
+  await db.open();
+  return db;
+}
+
+export class EventLog {
+  private headValue: Head | null = null;
+  /** decoded recent blocks by number: RPC polls for fresh receipts hit memory, not LevelDB */
+  private readonly recent = new Map<bigint, { stored: StoredBlock; receipts: Receipt[] }>();
+
+  private constructor(readonly db: Db) {}
+
+  static async open(db: Db): Promise<EventLog> {
+    const log = new EventLog(db);
+    const head = await log.getMeta<{ number: bigint; hash: Hex }>('head');
+    if (head) log.headValue = { number: BigInt(head.number), hash: head.hash };
+    return log;
+  }
+
+  /** Highest block written, or null before genesis is written. */
+  head(): Head | null {
+    return this.headValue;
+  }
+
+  async getMeta<T>(name: string): Promise<T | undefined> {
+    const v = await this.db.get(keys.meta(name));
+    return v === undefined ? undefined : unpack<T>(v);
+  }
+
+  async putMeta(name: string, value: unknown): Promise<void> {
+    await this.db.put(keys.meta(name), pack(value), { sync: true });
+  }
+
+  /** Appends the next block. All-or-nothing: one batch, fsynced before the promise resolves. */
+  async writeBlock(w: BlockWrite): Promise<void> {
+    const { block, senders, receipts } = w;
+    const n = block.header.number;
+    const expected = this.headValue === null ? 0n : this.headValue.number + 1n;
+    if (n !== expected) throw new StoreError(`block ${n} out of order, expected ${expected}`);
+    if (this.headValue !== null && block.header.parentHash !== this.headValue.hash) {
+      throw new StoreError(`block ${n} parent ${block.header.parentHash} is not head ${this.headValue.hash}`);
+    }
+    if (receipts.length !== block.transactions.length || senders.length !== block.transactions.length) {
+      throw new StoreError(`block ${n}: ${block.transactions.length} txs, ${receipts.length} receipts, ${senders.length} senders`);
+    }
+    const stored: StoredBlock = { block, senders };
+    const ops: BatchOp[] = [
+      { type: 'put', key: keys.block(n), value: pack(stored) },
+      { type: 'put', key: keys.blockHash(block.hash), value: u64(n) },
+      { type: 'put', key: keys.receipts(n), value: pack(receipts) },
+    ];
+    const nb = u64(n);
+    for (let i = 0; i < receipts.length; i++) {
+      const ptr = new Uint8Array(12);
+      ptr.set(nb, 0);
+      new DataView(ptr.buffer).setUint32(8, i);
+      ops.push({ type: 'put', key: keys.tx(receipts[i].txHash), value: ptr });
+    }
+    const addrs = new Set<Hex>();
+    const topics = new Set<Hex>();
+    for (const r of receipts) {
+      for (const l of r.logs) {
+        addrs.add(l.address.toLowerCase() as Hex);
+        for (const t of l.topics) topics.add(t.toLowerCase() as Hex);
+      }
+    }
+    if (addrs.size > 0) ops.push({ type: 'put', key: keys.logBlock(n), value: EMPTY });
+    for (const a of addrs) ops.push({ type: 'put', key: keys.logAddress(a, n), value: EMPTY });
+    for (const t of topics) ops.push({ type: 'put', key: keys.logTopic(t, n), value: EMPTY });
+    if (w.snapshot) ops.push({ type: 'put', key: keys.snapshot(n), value: w.snapshot });
+    for (const h of w.journalRemovals ?? []) ops.push({ type: 'del', key: keys.journal(h) });
+    ops.push({ type: 'put', key: keys.meta('head'), value: pack({ number: n, hash: block.hash }) });
+    await this.db.batch(ops, { sync: true });
+    this.headValue = { number: n, hash: block.hash };
+    this.remember(n, stored, receipts);
+  }
+
+  private remember(n: bigint, stored: StoredBlock, receipts: Receipt[]): void {
+    this.recent.set(n, { stored, receipts });
+    if (this.recent.size > RECENT_BLOCKS) {
+      const oldest = this.recent.keys().next().value;
+      if (oldest !== undefined) this.recent.delete(oldest);
+    }
+  }
+
+  async getBlock(n: bigint): Promise<StoredBlock | undefined> {
+    if (n < 0n || this.headValue === null || n > this.headValue.number) return undefined;
+    const hit = this.recent.get(n);
+    if (hit) return hit.stored;
+    const v = await this.db.get(keys.block(n));
+    return v === undefined ? undefined : unpack<StoredBlock>(v);
+  }
+
+  async getBlockNumber(hash: Hex): Promise<bigint | undefined> {
+    const v = await this.db.get(keys.blockHash(hash.toLowerCase() as Hex));
+    return v === undefined ? undefined : readU64(v);
+  }
+
+  async getReceipts(n: bigint): Promise<Receipt[] | undefined> {
+    if (n < 0n || this.headValue === null || n > this.headValue.number) return undefined;
+    const hit = this.recent.get(n);
+    if (hit) return hit.receipts;
+    const v = await this.db.get(keys.receipts(n));
+    return v === undefined ? undefined : unpack<Receipt[]>(v);
+  }
+
+  async getTxPointer(hash: Hex): Promise<TxPointer | undefined> {
+    const v = await this.db.get(keys.tx(hash.toLowerCase() as Hex));
+    if (v === undefined) return undefined;
+    return { blockNumber: readU64(v), index: new DataView(v.buffer, v.byteOffset, v.byteLength).getUint32(8) };
+  }
+
+  /** Which of these tx hashes are already in a block (one multi-get). */
+  async includedOf(hashes: Hex[]): Promise<boolean[]> {
+    if (hashes.length === 0) return [];
+    const vs = await this.db.getMany(hashes.map((h) => keys.tx(h)));
+    return vs.map((v) => v !== undefined);
+  }
+
+  /** Block numbers in [from, to] that have a log, optionally only those indexed under an address or topic. */
+  async blocksWithLogs(from: bigint, to: bigint, index?: { address: Hex } | { topic: Hex }): Promise<bigint[]> {
+    if (to < from) return [];
+    let prefix: number;
+    let part: Bytes;
+    if (index === undefined) {
+      prefix = PREFIX.logBlock;
+      part = EMPTY;
+    } else if ('address' in index) {
+      prefix = PREFIX.logAddress;
+      part = keys.logAddress(index.address.toLowerCase() as Hex, 0n).subarray(1, 21);
+    } else {
+      prefix = PREFIX.logTopic;
+      part = keys.logTopic(index.topic.toLowerCase() as Hex, 0n).subarray(1, 33);
+    }
+    const gte = new Uint8Array(1 + part.length + 8);
+    gte[0] = prefix;
+    gte.set(part, 1);
+    gte.set(u64(from), 1 + part.length);
+    const lte = new Uint8Array(gte);
+    lte.set(u64(to), 1 + part.length);
+    const out: bigint[] = [];
+    for await (const k of this.db.keys({ gte, lte })) out.push(readU64(k, 1 + part.length));
+    return out;
+  }
+
+  /** The newest snapshot at or below block n. */
+  async snapshotAtOrBelow(n: bigint): Promise<{ number: bigint; data: Bytes } | undefined> {
+    const { gte } = keys.range(PREFIX.snapshot);
+    for await (const [k, v] of this.db.iterator({ gte, lte: keys.snapshot(n), reverse: true, limit: 1 })) {
+      return { number: readU64(k, 1), data: v };
+    }
+    return undefined;
+  }
+
+  async snapshotNumbers(): Promise<bigint[]> {
+    const out: bigint[] = [];
+    for await (const k of this.db.keys(keys.range(PREFIX.snapshot))) out.push(readU64(k, 1));
+    return out;
+  }
+
+  /** Drops every snapshot. The log alone still determines every root; restarts just replay longer. */
+  async deleteSnapshots(): Promise<number> {
+    const ks: Bytes[] = [];
+    for await (const k of this.db.keys(keys.range(PREFIX.snapshot))) ks.push(k);
+    if (ks.length > 0) await this.db.batch(ks.map((key) => ({ type: 'del' as const, key })), { sync: true });
+    return ks.length;
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+export function hexOfKeyHash(k: Bytes, offset: number): Hex {
+  return bytesToHex(k.subarray(offset, offset + 32));
+}

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { devnetAccounts } from '../../genesis/index.ts';
+import { hexToBytes } from '../../state-machine/crypto/hash.ts';
+import type { Address, SignedTx } from '../../state-machine/chain/types.ts';
+import { signTx, type TxFields } from '../devnet/sign-tx.ts';
+import { TxPoolError } from '../errors.ts';
+import { decodeFailure, decodeRaw } from './decode.ts';
+import { DEFAULT_POOL_LIMITS, TxPool, type PoolContext } from './pool.ts';
+
+const CHAIN = 271828n;
+const GWEI = 10n ** 9n;
+const accts = devnetAccounts(4);
+const keys = accts.map((a) => hexToBytes(a.privateKey));
+const TO: Address = '0x00000000000000000000000000000000000000aa';
+
+function ctxWith(nonces: Map<Address, bigint> = new Map(), balance = 10n ** 21n): PoolContext {
+  return {
+    chainId: CHAIN,
+    blockGasLimit: 30_000_000n,
+    baseFee: GWEI,
+    intrinsicGas: (tx) => 21_000n + 16n * BigInt(tx.data.length),
+    nonceOf: (a) => nonces.get(a) ?? 0n,
+    balanceOf: () => balance,
+  };
+}
+
+function tx(sender: number, nonce: bigint, over: Partial<TxFields> = {}): SignedTx {
+  const raw = signTx(
+    { chainId: CHAIN, nonce, to: TO, value: 1n, gasLimit: 21_000n, maxFeePerGas: 2n * GWEI, maxPriorityFeePerGas: GWEI, ...over },
+    keys[sender],
+  );
+  const r = decodeRaw(raw, CHAIN);
+  if (!r.ok) throw decodeFailure(r);
+  return r.tx;
+}
+
+function rejection(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(TxPoolError);
+    return (e as TxPoolError).message;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('TxPool rejections carry geth messages', () => {
+  it('nonce too low', () => {
+    const pool = new TxPool();
+    const ctx = ctxWith(new Map([[accts[0].address, 5n]]));
+    expect(rejection(() => pool.add(tx(0, 4n), ctx))).toBe('nonce too low');
+  });
+
+  it('insufficient funds, counting the cost of earlier pooled txs', () => {
+    const pool = new TxPool();
+    const cost = 21_000n * 2n * GWEI + 1n;
+    const ctx = ctxWith(new Map(), cost * 2n);
+    expect(rejection(() => pool.add(tx(0, 0n, { value: cost * 2n }), ctx))).toBe('insufficient funds for gas * price + value');
+    pool.add(tx(0, 0n), ctx);
+    pool.add(tx(0, 1n), ctx);
+    expect(rejection(() => pool.add(tx(0, 2n), ctx))).toBe('insufficient funds for gas * price + value');
+  });
+
+  it('intrinsic gas too low', () => {
+    expect(rejection(() => new TxPool().add(tx(0, 0n, { gasLimit: 20_999n }), ctxWith()))).toBe('intrinsic gas too low');
+  });
+
+  it('max fee per gas less than block base fee', () => {
+    const t = tx(0, 0n, { maxFeePerGas: GWEI - 1n, maxPriorityFeePerGas: 1n });
+    expect(rejection(() => new TxPool().add(t, ctxWith()))).toBe('max fee per gas less than block base fee');
+  });
+
+  it('already known', () => {
+    const pool = new TxPool();
+    const t = tx(0, 0n);
+    pool.add(t, ctxWith());
+    expect(rejection(() => pool.add(t, ctxWith()))).toBe('already known');
+  });
+
+  it('invalid chain id (decode refuses a tx signed for another chain)', () => {
+    const raw = signTx({ chainId: 1n, nonce: 0n, to: TO, gasLimit: 21_000n, maxFeePerGas: GWEI, maxPriorityFeePerGas: 1n }, keys[0]);
+    const legacy = signTx({ chainId: 1n, nonce: 0n, to: TO, gasLimit: 21_000n, maxFeePerGas: GWEI, maxPriorityFeePerGas: GWEI, type: 0 }, keys[0]);
+    for (const r of [raw, legacy]) {
+      const d = decodeRaw(r, CHAIN);
+      expect(d.ok).toBe(false);
+      if (!d.ok) expect(decodeFailure(d).message).toBe('invalid chain id');
+    }
+  });
+
+  it('oversized data', () => {
+    const raw = signTx({ chainId: CHAIN, nonce: 0n, to: TO, data: new Uint8Array(130 * 1024), gasLimit: 25_000_000n, maxFeePerGas: GWEI, maxPriorityFeePerGas: 1n }, keys[0]);
+    const d = decodeRaw(raw, CHAIN);
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(decodeFailure(d).message).toBe('oversized data');
+    // and the pool's own limit, for txs decoded elsewhere
+    const small = new TxPool({ ...DEFAULT_POOL_LIMITS, maxTxBytes: 100 });
+    expect(rejection(() => small.add(tx(0, 0n, { data: new Uint8Array(200) , gasLimit: 30_000n }), ctxWith()))).toBe('oversized data');
+  });
+
+  it('txpool is full: global and per-sender limits', () => {
+    const pool = new TxPool({ ...DEFAULT_POOL_LIMITS, maxTotal: 3, maxPerSender: 2 });
+    const ctx = ctxWith();
+    pool.add(tx(0, 0n), ctx);
+    pool.add(tx(0, 1n), ctx);
+    expect(rejection(() => pool.add(tx(0, 2n), ctx))).toBe('txpool is full');
+    pool.add(tx(1, 0n), ctx);
+    expect(rejection(() => pool.add(tx(2, 0n), ctx))).toBe('txpool is full');
+    expect(pool.size).toBe(3);
+  });
+});
+
+describe('TxPool replacement', () => {
+  it('needs +10 % on both fee cap and tip', () => {
+    const pool = new TxPool();
+    const ctx = ctxWith();
+    const first = tx(0, 0n, { maxFeePerGas: 100n * GWEI, maxPriorityFeePerGas: 10n * GWEI });
+    pool.add(first, ctx);
+    const nine = tx(0, 0n, { maxFeePerGas: 109n * GWEI, maxPriorityFeePerGas: 11n * GWEI });
+    expect(rejection(() => pool.add(nine, ctx))).toBe('replacement transaction underpriced');
+    const capOnly = tx(0, 0n, { maxFeePerGas: 200n * GWEI, maxPriorityFeePerGas: 10n * GWEI });
+    expect(rejection(() => pool.add(capOnly, ctx))).toBe('replacement transaction underpriced');
+    const ten = tx(0, 0n, { maxFeePerGas: 110n * GWEI, maxPriorityFeePerGas: 11n * GWEI });
+    expect(pool.add(ten, ctx).replaced?.hash).toBe(first.hash);
+    expect(pool.has(first.hash)).toBe(false);
+    expect(pool.has(ten.hash)).toBe(true);
+    expect(pool.size).toBe(1);
+  });
+});
+
+describe('TxPool nonce ordering', () => {
+  it('keeps gaps queued until filled, then selects in nonce order', () => {
+    const pool = new TxPool();
+    const nonces = new Map<Address, bigint>();
+    const ctx = ctxWith(nonces);
+    const nonceOf = ctx.nonceOf;
+    pool.add(tx(0, 0n), ctx);
+    pool.add(tx(0, 2n), ctx);
+    expect(pool.counts(nonceOf)).toEqual({ pending: 1, queued: 1 });
+    expect(pool.pendingNonce(accts[0].address, 0n)).toBe(1n);
+    expect(pool.select(30_000_000n, GWEI, nonceOf).map((t) => t.nonce)).toEqual([0n]);
+    pool.add(tx(0, 1n), ctx);
+    expect(pool.counts(nonceOf)).toEqual({ pending: 3, queued: 0 });
+    expect(pool.select(30_000_000n, GWEI, nonceOf).map((t) => t.nonce)).toEqual([0n, 1n, 2n]);
+    // after a block with nonces 0 and 1 the pool keeps only 2
+    nonces.set(accts[0].address, 2n);
+    expect(pool.prune([accts[0].address], nonceOf)).toHaveLength(2);
+    expect(pool.all().map((t) => t.nonce)).toEqual([2n]);
+  });
+
+  it('orders senders by effective tip, ties by arrival, and stops at the gas limit', () => {
+    const pool = new TxPool();
+    const ctx = ctxWith();
+    pool.add(tx(0, 0n, { maxPriorityFeePerGas: 1n }), ctx);
+    pool.add(tx(1, 0n, { maxPriorityFeePerGas: 5n }), ctx);
+    pool.add(tx(2, 0n, { maxPriorityFeePerGas: 5n }), ctx);
+    pool.add(tx(1, 1n, { maxPriorityFeePerGas: 1n }), ctx);
+    const picked = pool.select(30_000_000n, GWEI, ctx.nonceOf);
+    expect(picked.map((t) => [t.from, t.nonce])).toEqual([
+      [accts[1].address, 0n],
+      [accts[2].address, 0n],
+      [accts[0].address, 0n],
+      [accts[1].address, 1n],
+    ]);
+    expect(pool.select(42_000n, GWEI, ctx.nonceOf)).toHaveLength(2);
+  });
+
+  it('property: a selection is gas-bounded and each sender runs consecutive nonces from its state nonce', () => {
+    // pre-sign a small universe of txs, then add random subsets in random order
+    const universe: SignedTx[] = [];
+    for (let s = 0; s < 3; s++) for (let n = 0n; n < 5n; n++) universe.push(tx(s, n, { maxPriorityFeePerGas: BigInt(1 + ((s * 7 + Number(n)) % 4)) }));
+    fc.assert(
+      fc.property(fc.array(fc.nat(universe.length - 1), { maxLength: 40 }), fc.nat(10), (order, gasTxs) => {
+        const pool = new TxPool();
+        const ctx = ctxWith();
+        for (const i of order) {
+          try {
+            pool.add(universe[i], ctx);
+          } catch (e) {
+            if (!(e instanceof TxPoolError)) throw e;
+          }
+        }
+        const picked = pool.select(BigInt(gasTxs) * 21_000n, GWEI, ctx.nonceOf);
+        expect(picked.length).toBeLessThanOrEqual(gasTxs);
+        const next = new Map<Address, bigint>();
+        for (const t of picked) {
+          expect(t.nonce).toBe(next.get(t.from) ?? 0n);
+          next.set(t.from, t.nonce + 1n);
+        }
+        const { pending, queued } = pool.counts(ctx.nonceOf);
+        expect(pending + queued).toBe(pool.size);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

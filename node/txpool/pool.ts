@@ -1,0 +1,273 @@
+// The transaction pool. Per sender, txs are kept by nonce: the run of consecutive nonces starting at
+// the sender's state nonce is "pending" (executable now), the rest is "queued" (waits for a gap to
+// fill). A tx with the nonce of a pooled one replaces it only with a fee bump of at least 10 % on both
+// the fee cap and the tip. Rejections use geth's messages (see ../errors.ts).
+import type { Address, SignedTx } from '../../state-machine/chain/types.ts';
+import type { Hex } from '../../state-machine/crypto/hash.ts';
+import { txPoolErrors } from '../errors.ts';
+
+export interface PoolLimits {
+  /** txs one sender may have pooled (pending + queued) */
+  maxPerSender: number;
+  /** txs in the whole pool */
+  maxTotal: number;
+  /** minimum fee bump for a replacement, in percent */
+  priceBumpPercent: bigint;
+  /** largest raw tx accepted, in bytes (geth: 128 KiB) */
+  maxTxBytes: number;
+}
+
+export const DEFAULT_POOL_LIMITS: PoolLimits = {
+  maxPerSender: 64,
+  maxTotal: 50_000,
+  priceBumpPercent: 10n,
+  maxTxBytes: 128 * 1024,
+};
+
+/** What the pool needs to know about the chain to judge a tx: the head state and next block's rules. */
+export interface PoolContext {
+  chainId: bigint;
+  blockGasLimit: bigint;
+  /** base fee of the next block */
+  baseFee: bigint;
+  intrinsicGas(tx: SignedTx): bigint;
+  nonceOf(address: Address): bigint;
+  balanceOf(address: Address): bigint;
+}
+
+export interface PooledTx {
+  tx: SignedTx;
+  /** arrival order, breaks fee ties first-come first-served */
+  seq: number;
+}
+
+export interface AddResult {
+  /** the pooled tx this one replaced */
+  replaced?: SignedTx;
+}
+
+interface SenderTxs {
+  byNonce: Map<bigint, PooledTx>;
+}
+
+/** max cost a tx can charge: gasLimit * maxFeePerGas + value */
+export function maxCost(tx: SignedTx): bigint {
+  return tx.gasLimit * tx.maxFeePerGas + tx.value;
+}
+
+/** Tip the sequencer earns per gas at this base fee; negative when the tx cannot pay the base fee. */
+export function effectiveTip(tx: SignedTx, baseFee: bigint): bigint {
+  const room = tx.maxFeePerGas - baseFee;
+  return room < tx.maxPriorityFeePerGas ? room : tx.maxPriorityFeePerGas;
+}
+
+export class TxPool {
+  private readonly byHash = new Map<Hex, PooledTx>();
+  private readonly senders = new Map<Address, SenderTxs>();
+  private seq = 0;
+
+  constructor(readonly limits: PoolLimits = DEFAULT_POOL_LIMITS) {}
+
+  get size(): number {
+    return this.byHash.size;
+  }
+
+  has(hash: Hex): boolean {
+    return this.byHash.has(hash);
+  }
+
+  get(hash: Hex): SignedTx | undefined {
+    return this.byHash.get(hash)?.tx;
+  }
+
+  /**
+   * Checks a decoded, sender-recovered tx against the pool rules and pools it. Throws a TxPoolError
+   * with geth's message when refused. Checks run in geth's order, so the same tx gets the same error.
+   */
+  add(tx: SignedTx, ctx: PoolContext): AddResult {
+    if (tx.raw.length > this.limits.maxTxBytes) throw txPoolErrors.oversized({ size: tx.raw.length });
+    if (this.byHash.has(tx.hash)) throw txPoolErrors.alreadyKnown({ hash: tx.hash });
+    if (tx.chainId !== ctx.chainId) throw txPoolErrors.invalidChainId({ got: tx.chainId.toString(), want: ctx.chainId.toString() });
+    if (tx.to === null) throw txPoolErrors.invalid('contract creation is not supported');
+    if (tx.gasLimit > ctx.blockGasLimit) throw txPoolErrors.gasLimit({ gas: tx.gasLimit.toString() });
+    if (tx.maxPriorityFeePerGas > tx.maxFeePerGas) throw txPoolErrors.tipAboveFeeCap();
+    if (tx.gasLimit < ctx.intrinsicGas(tx)) throw txPoolErrors.intrinsicGas({ gas: tx.gasLimit.toString() });
+    if (tx.maxFeePerGas < ctx.baseFee) {
+      throw txPoolErrors.feeBelowBaseFee({ maxFeePerGas: tx.maxFeePerGas.toString(), baseFee: ctx.baseFee.toString() });
+    }
+    const stateNonce = ctx.nonceOf(tx.from);
+    if (tx.nonce < stateNonce) throw txPoolErrors.nonceTooLow({ next: stateNonce.toString(), got: tx.nonce.toString() });
+
+    const s = this.senders.get(tx.from);
+    const old = s?.byNonce.get(tx.nonce);
+    if (old) {
+      const bump = 100n + this.limits.priceBumpPercent;
+      const o = old.tx;
+      if (
+        tx.maxFeePerGas <= o.maxFeePerGas ||
+        tx.maxPriorityFeePerGas <= o.maxPriorityFeePerGas ||
+        tx.maxFeePerGas * 100n < o.maxFeePerGas * bump ||
+        tx.maxPriorityFeePerGas * 100n < o.maxPriorityFeePerGas * bump
+      ) {
+        throw txPoolErrors.underpriced({ hash: o.hash });
+      }
+    } else {
+      if (tx.nonce >= stateNonce + BigInt(this.limits.maxPerSender)) {
+        throw txPoolErrors.full({ reason: 'nonce gap beyond per-sender limit', next: stateNonce.toString() });
+      }
+      if (s && s.byNonce.size >= this.limits.maxPerSender) throw txPoolErrors.full({ reason: 'per-sender limit', sender: tx.from });
+      if (this.byHash.size >= this.limits.maxTotal) throw txPoolErrors.full({ reason: 'pool limit', size: this.byHash.size });
+    }
+
+    // The sender must afford this tx on top of its pooled txs with lower nonces (they run first).
+    let committed = 0n;
+    if (s) for (const [n, p] of s.byNonce) if (n < tx.nonce && n >= stateNonce) committed += maxCost(p.tx);
+    if (ctx.balanceOf(tx.from) < committed + maxCost(tx)) throw txPoolErrors.insufficientFunds();
+
+    const entry: PooledTx = { tx, seq: this.seq++ };
+    let senderTxs = s;
+    if (!senderTxs) {
+      senderTxs = { byNonce: new Map() };
+      this.senders.set(tx.from, senderTxs);
+    }
+    if (old) this.byHash.delete(old.tx.hash);
+    senderTxs.byNonce.set(tx.nonce, entry);
+    this.byHash.set(tx.hash, entry);
+    return old ? { replaced: old.tx } : {};
+  }
+
+  /** Takes a tx out again (its journal write failed). */
+  remove(hash: Hex): void {
+    const p = this.byHash.get(hash);
+    if (!p) return;
+    this.byHash.delete(hash);
+    const s = this.senders.get(p.tx.from);
+    if (!s) return;
+    if (s.byNonce.get(p.tx.nonce) === p) s.byNonce.delete(p.tx.nonce);
+    if (s.byNonce.size === 0) this.senders.delete(p.tx.from);
+  }
+
+  /**
+   * After a block: drops every tx of the given senders whose nonce is now below the state nonce
+   * (included, or made stale by another tx). Returns the dropped hashes (for the journal).
+   */
+  prune(senders: Iterable<Address>, nonceOf: (a: Address) => bigint): Hex[] {
+    const dropped: Hex[] = [];
+    for (const a of senders) {
+      const s = this.senders.get(a);
+      if (!s) continue;
+      const next = nonceOf(a);
+      for (const [n, p] of s.byNonce) {
+        if (n < next) {
+          s.byNonce.delete(n);
+          this.byHash.delete(p.tx.hash);
+          dropped.push(p.tx.hash);
+        }
+      }
+      if (s.byNonce.size === 0) this.senders.delete(a);
+    }
+    return dropped;
+  }
+
+  /** Next nonce the sender can use: state nonce plus its run of consecutive pooled nonces. */
+  pendingNonce(address: Address, stateNonce: bigint): bigint {
+    const s = this.senders.get(address);
+    let n = stateNonce;
+    if (s) while (s.byNonce.has(n)) n++;
+    return n;
+  }
+
+  /** Counts of executable (pending) and waiting (queued) txs. */
+  counts(nonceOf: (a: Address) => bigint): { pending: number; queued: number } {
+    let pending = 0;
+    for (const [a, s] of this.senders) {
+      let n = nonceOf(a);
+      while (s.byNonce.has(n)) {
+        pending++;
+        n++;
+      }
+    }
+    return { pending, queued: this.byHash.size - pending };
+  }
+
+  /** Every pooled tx, per sender in nonce order. */
+  all(): SignedTx[] {
+    const out: SignedTx[] = [];
+    for (const s of this.senders.values()) {
+      const ps = [...s.byNonce.values()].sort((x, y) => (x.tx.nonce < y.tx.nonce ? -1 : 1));
+      for (const p of ps) out.push(p.tx);
+    }
+    return out;
+  }
+
+  /**
+   * Txs for the next block, best effective tip first, each sender's txs in nonce order, until the gas
+   * limit. A sender whose next tx cannot pay the base fee or does not fit is skipped for this block.
+   */
+  select(gasLimit: bigint, baseFee: bigint, nonceOf: (a: Address) => bigint, minTxGas = 21_000n): SignedTx[] {
+    const heap = new TipHeap(baseFee);
+    for (const [a, s] of this.senders) {
+      const p = s.byNonce.get(nonceOf(a));
+      if (p && p.tx.maxFeePerGas >= baseFee) heap.push(p);
+    }
+    const out: SignedTx[] = [];
+    let gasLeft = gasLimit;
+    while (heap.size > 0 && gasLeft >= minTxGas) {
+      const p = heap.pop();
+      if (p.tx.gasLimit > gasLeft) continue;
+      out.push(p.tx);
+      gasLeft -= p.tx.gasLimit;
+      const next = this.senders.get(p.tx.from)?.byNonce.get(p.tx.nonce + 1n);
+      if (next && next.tx.maxFeePerGas >= baseFee) heap.push(next);
+    }
+    return out;
+  }
+}
+
+/** Binary max-heap on (effective tip desc, arrival asc). */
+class TipHeap {
+  private readonly items: { p: PooledTx; tip: bigint }[] = [];
+  constructor(private readonly baseFee: bigint) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(p: PooledTx): void {
+    const it = { p, tip: effectiveTip(p.tx, this.baseFee) };
+    const a = this.items;
+    a.push(it);
+    let i = a.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(a[i], a[parent])) break;
+      [a[i], a[parent]] = [a[parent], a[i]];
+      i = parent;
+    }
+  }
+
+  pop(): PooledTx {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let best = i;
+        if (l < a.length && this.before(a[l], a[best])) best = l;
+        if (r < a.length && this.before(a[r], a[best])) best = r;
+        if (best === i) break;
+        [a[i], a[best]] = [a[best], a[i]];
+        i = best;
+      }
+    }
+    return top.p;
+  }
+
+  private before(x: { p: PooledTx; tip: bigint }, y: { p: PooledTx; tip: bigint }): boolean {
+    return x.tip !== y.tip ? x.tip > y.tip : x.p.seq < y.p.seq;
+  }
+}
