@@ -4,6 +4,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Bytes, Hex } from '../state-machine/crypto/hash.ts';
 import type { Address, Block, CallMsg, CallResult, Log, Receipt, SignedTx } from '../state-machine/chain/types.ts';
+import type { StateProof } from '../state-machine/store/proof.ts';
 
 /** 'latest' | 'pending' | 'earliest' | 'safe' | 'finalized' | a block number */
 export type BlockTag = 'latest' | 'pending' | 'earliest' | 'safe' | 'finalized' | bigint;
@@ -38,8 +39,8 @@ export interface StateProofJson {
   value: Hex | null;
   stateRoot: Hex;
   blockNumber: bigint;
-  /** opaque, verifiable with state-machine's verifyStateProof */
-  proof: unknown;
+  /** verifiable with state-machine's verifyStateProof(stateRoot, key, value, proof) */
+  proof: StateProof;
 }
 
 export interface SyncStatus {
@@ -59,7 +60,17 @@ export interface FeeHistory {
   reward?: bigint[][];
 }
 
-/** Events: 'block' (block: Block, receipts: Receipt[]), 'pendingTx' (hash: Hex). */
+/**
+ * Events: 'block' (block: Block, receipts: Receipt[]) once a block is sealed or imported and its
+ * indexes are readable; 'pendingTx' (hash: Hex) when a transaction enters the pool.
+ *
+ * Conventions the server relies on:
+ * - getBlock('pending') may return the latest block (Verity seals on a timer; there is no pending block).
+ * - Numbers above headNumber() never reach the state reads: the server answers "header not found".
+ * - Errors: throw a VerityError with geth's text ("nonce too low") — the server returns -32000 with
+ *   that message. Anything else becomes -32603 and is logged.
+ * - eth_call reverts are CallResult.status 0 (not a throw); the server turns them into code 3.
+ */
 export interface RpcBackend {
   readonly chainId: bigint;
   readonly clientVersion: string;
@@ -89,4 +100,10 @@ export interface RpcBackend {
   feeHistory(blockCount: number, newest: BlockTag, percentiles: number[]): Promise<FeeHistory>;
   accounts(): Address[];
   syncStatus(): SyncStatus;
+
+  /**
+   * Optional: the node's metrics in the Prometheus text format (e.g. `() => registry.render()`),
+   * appended to the server's own on /metrics.
+   */
+  metricsText?(): string | Promise<string>;
 }

@@ -1,0 +1,17 @@
+// Every method the server answers, by name.
+import { blockMethods } from './blocks.ts';
+import { chainMethods } from './chain.ts';
+import { logMethods } from './logs.ts';
+import type { MethodTable } from './method.ts';
+import { stateMethods } from './state.ts';
+import { transactionMethods } from './transactions.ts';
+import { verityMethods } from './verity.ts';
+
+export const methods: MethodTable = {
+  ...chainMethods,
+  ...stateMethods,
+  ...blockMethods,
+  ...transactionMethods,
+  ...logMethods,
+  ...verityMethods,
+};

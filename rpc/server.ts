@@ -1,0 +1,187 @@
+// The fastify server: JSON-RPC over HTTP POST (single and batch) and WebSocket on the same port and
+// path, Prometheus metrics on /metrics. Loopback by default; close() stops everything it started.
+import cors from '@fastify/cors';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyError } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { Address } from '../state-machine/chain/types.ts';
+import type { RpcBackend } from './backend.ts';
+import { Dispatcher } from './dispatch.ts';
+import { RpcCode } from './errors.ts';
+import { ChainFeed } from './feed.ts';
+import { FilterManager } from './filters.ts';
+import { methods } from './methods/index.ts';
+import type { CallContext } from './methods/method.ts';
+import { RpcMetrics } from './metrics.ts';
+import { Subscriptions } from './subscriptions.ts';
+
+/** Where every fee goes (ARCHITECTURE.md); blocks report it as `miner`. */
+export const DEFAULT_FEE_VAULT: Address = '0x0000000000000000000000000000000000000fee';
+
+export interface RpcServerOptions {
+  backend: RpcBackend;
+  host?: string;
+  /** 0 picks a free port */
+  port?: number;
+  logger?: Logger;
+  /** largest HTTP body or WebSocket message, bytes (geth: 5 MiB) */
+  maxBodyBytes?: number;
+  /** most requests in one batch (geth: 1000) */
+  maxBatch?: number;
+  /** most blocks one eth_getLogs may span */
+  logRangeCap?: number;
+  /** most logs one eth_getLogs may return */
+  logResultCap?: number;
+  /** allowed browser origins: true = any, false = CORS off, or a list */
+  cors?: boolean | string | string[];
+  /** polling filters not polled for this long are dropped (geth: 5 min) */
+  filterTimeoutMs?: number;
+  feeVault?: Address;
+}
+
+export interface RpcServer {
+  url: string;
+  wsUrl: string;
+  port: number;
+  metrics: RpcMetrics;
+  close(): Promise<void>;
+}
+
+export const RPC_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 9545,
+  maxBodyBytes: 5 * 1024 * 1024,
+  maxBatch: 1000,
+  logRangeCap: 10_000,
+  logResultCap: 10_000,
+  filterTimeoutMs: 5 * 60_000,
+} as const;
+
+/** A WebSocket client that lets this much pile up unread is cut off rather than buffered forever. */
+const WS_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+function rpcErrorBody(code: number, message: string): string {
+  return JSON.stringify({ jsonrpc: '2.0', id: null, error: { code, message } });
+}
+
+export async function startRpcServer(options: RpcServerOptions): Promise<RpcServer> {
+  const o = {
+    backend: options.backend,
+    host: options.host ?? RPC_DEFAULTS.host,
+    port: options.port ?? RPC_DEFAULTS.port,
+    maxBodyBytes: options.maxBodyBytes ?? RPC_DEFAULTS.maxBodyBytes,
+    maxBatch: options.maxBatch ?? RPC_DEFAULTS.maxBatch,
+    logRangeCap: options.logRangeCap ?? RPC_DEFAULTS.logRangeCap,
+    logResultCap: options.logResultCap ?? RPC_DEFAULTS.logResultCap,
+    filterTimeoutMs: options.filterTimeoutMs ?? RPC_DEFAULTS.filterTimeoutMs,
+    cors: options.cors ?? true,
+  };
+  const logger = options.logger ?? pino({ level: 'warn' });
+  const log = logger.child({ component: 'rpc' });
+  const metrics = new RpcMetrics();
+  const feed = new ChainFeed(o.backend, (err) => log.error({ err }, 'subscriber failed'));
+  const filters = new FilterManager(feed, o.filterTimeoutMs);
+  const dispatcher = new Dispatcher({ methods, metrics, logger: log, maxBatch: o.maxBatch });
+  const baseCtx: CallContext = {
+    backend: o.backend,
+    feed,
+    filters,
+    limits: { logRangeCap: o.logRangeCap, logResultCap: o.logResultCap },
+    feeVault: options.feeVault ?? DEFAULT_FEE_VAULT,
+  };
+
+  const app = Fastify({ loggerInstance: log, disableRequestLogging: true, bodyLimit: o.maxBodyBytes });
+  app.removeAllContentTypeParsers();
+  // Any content type: some clients send text/plain; parse errors become -32700, not HTTP 400.
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((err: FastifyError, _req, reply) => {
+    const tooLarge = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+    const status = tooLarge ? 413 : err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) log.error({ err }, 'http error');
+    const message = tooLarge ? `request body too large: at most ${o.maxBodyBytes} bytes` : status >= 500 ? 'internal error' : err.message;
+    void reply
+      .code(status)
+      .type('application/json')
+      .send(rpcErrorBody(status >= 500 ? RpcCode.internal : RpcCode.invalidRequest, message));
+  });
+
+  if (o.cors !== false) {
+    await app.register(cors, { origin: o.cors === true ? '*' : o.cors, methods: ['GET', 'POST', 'OPTIONS'] });
+  }
+  await app.register(websocket, { options: { maxPayload: o.maxBodyBytes } });
+
+  app.post('/', async (req, reply) => {
+    const text = typeof req.body === 'string' ? req.body : '';
+    const out = await dispatcher.handleText(text, baseCtx);
+    if (out === null) return reply.code(204).send();
+    return reply.type('application/json').send(out);
+  });
+
+  app.route({
+    method: 'GET',
+    url: '/',
+    handler: async (_req, reply) =>
+      reply.code(405).type('application/json').send(rpcErrorBody(RpcCode.invalidRequest, 'use POST for JSON-RPC over HTTP, or a WebSocket')),
+    wsHandler: (socket: WebSocket) => serveSocket(socket),
+  });
+
+  app.get('/metrics', async (_req, reply) => {
+    const node = o.backend.metricsText ? await o.backend.metricsText() : '';
+    return reply.type('text/plain; version=0.0.4').send(metrics.render() + node);
+  });
+
+  function serveSocket(socket: WebSocket): void {
+    const send = (text: string): void => {
+      if (socket.readyState !== socket.OPEN) return;
+      if (socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
+        log.warn({ buffered: socket.bufferedAmount }, 'websocket client too slow, closing');
+        socket.terminate();
+        return;
+      }
+      socket.send(text);
+    };
+    const subs = new Subscriptions(feed, o.backend, baseCtx.feeVault, send);
+    socket.on('message', (data, isBinary) => {
+      const text = isBinary || !Buffer.isBuffer(data) ? Buffer.concat(toBuffers(data)).toString('utf8') : data.toString('utf8');
+      const scope = subs.scope();
+      dispatcher.handleText(text, { ...baseCtx, subscriptions: scope }).then(
+        (out) => {
+          if (out !== null) send(out);
+          scope.release();
+        },
+        (err: unknown) => log.error({ err }, 'websocket dispatch failed'),
+      );
+    });
+    socket.on('close', () => subs.close());
+    socket.on('error', (err) => log.debug({ err }, 'websocket error'));
+  }
+
+  await app.listen({ host: o.host, port: o.port });
+  const port = (app.server.address() as AddressInfo).port;
+  const hostPart = o.host.includes(':') ? `[${o.host}]` : o.host;
+  log.info({ url: `http://${hostPart}:${port}` }, 'rpc listening');
+
+  let closed: Promise<void> | null = null;
+  return {
+    url: `http://${hostPart}:${port}`,
+    wsUrl: `ws://${hostPart}:${port}`,
+    port,
+    metrics,
+    close() {
+      closed ??= (async () => {
+        filters.close();
+        feed.close();
+        await app.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+function toBuffers(data: Buffer | ArrayBuffer | Buffer[]): Buffer[] {
+  if (Array.isArray(data)) return data;
+  if (data instanceof ArrayBuffer) return [Buffer.from(data)];
+  return [data];
+}
