@@ -5,6 +5,12 @@ import type { Bytes, Hex } from '../crypto/hash.ts';
 /** 0x + 40 lowercase hex digits. */
 export type Address = Hex;
 
+/** EIP-2930 access list entry (type-2 transactions only). */
+export interface AccessListItem {
+  address: Address;
+  storageKeys: Hex[];
+}
+
 /** A decoded, signature-checked Ethereum transaction (EIP-1559 type 2 or legacy EIP-155). */
 export interface SignedTx {
   /** keccak256 of the raw bytes */
@@ -25,6 +31,8 @@ export interface SignedTx {
   v: bigint;
   r: bigint;
   s: bigint;
+  /** EIP-2930 access list; empty or absent for legacy transactions */
+  accessList?: AccessListItem[];
 }
 
 export interface Log {

@@ -1,0 +1,64 @@
+// The default devnet genesis. DEVNET ONLY: its keys come from the public test mnemonic that anvil and
+// hardhat also use; anyone can spend from them. Never fund these addresses on a real network.
+import { HDKey } from '@scure/bip32';
+import { mnemonicToSeedSync } from '@scure/bip39';
+import { bytesToHex } from '../state-machine/crypto/hash.ts';
+import { privateKeyToAddress } from '../state-machine/tx/recover.ts';
+import { DEFAULT_FEE_VAULT } from '../state-machine/modules/addresses.ts';
+import type { Address } from '../state-machine/chain/types.ts';
+import type { Hex } from '../state-machine/crypto/hash.ts';
+import type { Genesis } from './schema.ts';
+
+/** Public test mnemonic (anvil/hardhat default). Devnet only. */
+export const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk';
+/** Chosen not to collide with anvil/hardhat (31337), which benchmarks run beside us. */
+export const DEVNET_CHAIN_ID = 271828n;
+export const DEVNET_NOTE =
+  'DEVNET ONLY: accounts are derived from the public test mnemonic "test test ... junk"; anyone can spend them.';
+export const FEE_VAULT_ADDRESS: Address = DEFAULT_FEE_VAULT;
+const ETHER = 10n ** 18n;
+
+export interface DevnetAccount {
+  /** always 'devnet-only': these keys are public */
+  label: 'devnet-only';
+  index: number;
+  address: Address;
+  privateKey: Hex;
+}
+
+let seed: Uint8Array | null = null;
+
+/** The first n accounts of the test mnemonic at m/44'/60'/0'/0/i (the same as anvil's). Devnet only. */
+export function devnetAccounts(n = 10): DevnetAccount[] {
+  if (!Number.isSafeInteger(n) || n < 0 || n > 1000) throw new RangeError('n must be in 0..1000');
+  seed ??= mnemonicToSeedSync(DEVNET_MNEMONIC);
+  const base = HDKey.fromMasterSeed(seed).derive("m/44'/60'/0'/0");
+  const out: DevnetAccount[] = [];
+  for (let i = 0; i < n; i++) {
+    const key = base.deriveChild(i).privateKey;
+    if (!key) throw new Error(`no private key at index ${i}`);
+    out.push({ label: 'devnet-only', index: i, address: privateKeyToAddress(key), privateKey: bytesToHex(key) });
+  }
+  return out;
+}
+
+/** Devnet genesis: 10 test accounts with 10000 ETH each, account 0 as sequencer. Devnet only. */
+export function defaultDevnetGenesis(opts: { timestamp?: bigint; accounts?: number } = {}): Genesis {
+  const accounts = devnetAccounts(opts.accounts ?? 10);
+  const alloc: Record<Address, bigint> = {};
+  for (const a of accounts) alloc[a.address] = 10_000n * ETHER;
+  return {
+    note: DEVNET_NOTE,
+    chainId: DEVNET_CHAIN_ID,
+    timestamp: opts.timestamp ?? 0n,
+    gasLimit: 30_000_000n,
+    baseFee: { initial: 1_000_000_000n, elasticityMultiplier: 2n, changeDenominator: 8n, min: 1_000_000n },
+    blockIntervalMs: 250,
+    sequencer: accounts[0].address,
+    modules: {
+      accounts: { feeVault: FEE_VAULT_ADDRESS },
+      stake: { unbondingPeriodBlocks: 100n, minBond: ETHER },
+    },
+    alloc,
+  };
+}

@@ -1,0 +1,217 @@
+// Blocks: the genesis block, building a block from candidate transactions (sequencer), and
+// re-applying a received block (followers), which must reproduce every root bit for bit.
+//   txRoot       = merkleRoot(tx hashes)                      (sha256 nodes, merkle/tree.ts)
+//   receiptsRoot = merkleRoot(keccak256(consensus receipt))   (sha256 nodes)
+//   withdrawalsRoot = root of the empty depth-32 keccak tree  (no withdrawals yet)
+import type { Genesis } from '../../genesis/schema.ts';
+import { ZERO_HASH, bytesToHex, hexToBytes, keccak256, type Bytes, type Hex } from '../crypto/hash.ts';
+import { merkleRoot, zeroHash } from '../merkle/tree.ts';
+import type { BlockEnv } from '../modules/framework.ts';
+import { TxDecodeError } from '../tx/errors.ts';
+import { decodeTransaction } from '../tx/decode.ts';
+import { privateKeyToAddress, signDigest } from '../tx/recover.ts';
+import { BLOOM_BYTES, bloomOr } from './bloom.ts';
+import { BlockBuildError, BlockInvalidError } from './errors.ts';
+import { checkTxValidity, executeTx } from './execute.ts';
+import { nextBaseFee } from './fees.ts';
+import { blockHash, blockSigner } from './header.ts';
+import { encodeReceipt } from './receipt.ts';
+import type { ChainState } from './state.ts';
+import type { Address, Block, BlockHeader, Receipt, SignedTx } from './types.ts';
+
+export const WITHDRAWALS_TREE_DEPTH = 32;
+export const EMPTY_WITHDRAWALS_ROOT: Hex = bytesToHex(zeroHash(WITHDRAWALS_TREE_DEPTH, keccak256));
+export const EMPTY_BLOOM: Hex = bytesToHex(new Uint8Array(BLOOM_BYTES));
+const ZERO_HEX: Hex = bytesToHex(ZERO_HASH);
+
+export interface BuildEnv {
+  /** seconds; must not be before the parent's */
+  timestamp: bigint;
+  /** the sequencer's secp256k1 private key (must match genesis.sequencer) */
+  sequencerKey: Uint8Array;
+}
+
+export interface SkippedTx {
+  tx: SignedTx;
+  /** geth-style message */
+  reason: string;
+  code: string;
+}
+
+export interface BuildResult {
+  block: Block;
+  receipts: Receipt[];
+  included: SignedTx[];
+  skipped: SkippedTx[];
+}
+
+export function blockEnvFromHeader(h: BlockHeader): BlockEnv {
+  return { number: h.number, timestamp: h.timestamp, baseFee: h.baseFee, gasLimit: h.gasLimit, sequencer: h.sequencer };
+}
+
+/** The environment of the block that would follow `parent` (for 'pending' calls and the mempool). */
+export function nextBlockEnv(parent: BlockHeader, g: Genesis, timestamp: bigint): BlockEnv {
+  return { number: parent.number + 1n, timestamp, baseFee: nextBaseFee(parent, g.baseFee), gasLimit: g.gasLimit, sequencer: g.sequencer };
+}
+
+export function genesisBlock(g: Genesis, state: ChainState): Block {
+  const header: BlockHeader = {
+    number: 0n,
+    parentHash: ZERO_HEX,
+    timestamp: g.timestamp,
+    l1OriginNumber: 0n,
+    l1OriginHash: ZERO_HEX,
+    stateRoot: state.root(),
+    txRoot: bytesToHex(merkleRoot([])),
+    receiptsRoot: bytesToHex(merkleRoot([])),
+    withdrawalsRoot: EMPTY_WITHDRAWALS_ROOT,
+    logsBloom: EMPTY_BLOOM,
+    gasUsed: 0n,
+    gasLimit: g.gasLimit,
+    baseFee: g.baseFee.initial,
+    sequencer: g.sequencer,
+    signature: '0x',
+  };
+  return { hash: blockHash(header), header, transactions: [] };
+}
+
+interface BodyResult {
+  receipts: Receipt[];
+  included: SignedTx[];
+  skipped: SkippedTx[];
+  gasUsed: bigint;
+}
+
+/** Hooks and transactions of one block. strict: an invalid tx invalidates the block. */
+function runBody(state: ChainState, env: BlockEnv, txs: readonly SignedTx[], strict: boolean): BodyResult {
+  const hook = { store: state.store, genesis: state.genesis, env };
+  for (const m of state.registry.modules) m.beginBlock?.(hook);
+  const receipts: Receipt[] = [];
+  const included: SignedTx[] = [];
+  const skipped: SkippedTx[] = [];
+  let gasUsed = 0n;
+  txs.forEach((tx, i) => {
+    const invalid = checkTxValidity(state, tx, env, env.gasLimit - gasUsed);
+    if (invalid !== null) {
+      if (strict) throw new BlockInvalidError(`transaction ${i} (${tx.hash}) is invalid: ${invalid.message}`, { code: invalid.code });
+      skipped.push({ tx, reason: invalid.message, code: invalid.code });
+      return;
+    }
+    const receipt = executeTx(state, tx, env);
+    gasUsed += receipt.gasUsed;
+    receipt.cumulativeGasUsed = gasUsed;
+    receipts.push(receipt);
+    included.push(tx);
+  });
+  for (const m of state.registry.modules) m.endBlock?.(hook);
+  if (state.assertSupply) state.checkSupply();
+  return { receipts, included, skipped, gasUsed };
+}
+
+function roots(txs: readonly SignedTx[], receipts: readonly Receipt[]): { txRoot: Hex; receiptsRoot: Hex; logsBloom: Hex } {
+  return {
+    txRoot: bytesToHex(merkleRoot(txs.map((t) => hexToBytes(t.hash)))),
+    receiptsRoot: bytesToHex(merkleRoot(receipts.map((r, i) => keccak256(encodeReceipt(r, txs[i].type))))),
+    logsBloom: receipts.length === 0 ? EMPTY_BLOOM : bloomOr(receipts.map((r) => r.logsBloom)),
+  };
+}
+
+/**
+ * Sequencer: executes the candidates in order on top of `state` (which must be the post-state of
+ * `parent`), skipping the invalid ones with a reason, and returns the sealed, signed block. `state`
+ * becomes the post-block state; on an exception it is left unchanged.
+ */
+export function buildBlock(state: ChainState, parent: BlockHeader, candidates: readonly SignedTx[], env: BuildEnv): BuildResult {
+  const g = state.genesis;
+  const sequencer = privateKeyToAddress(env.sequencerKey);
+  if (sequencer !== g.sequencer) throw new BlockBuildError(`sequencer key is for ${sequencer}, genesis names ${g.sequencer}`);
+  if (env.timestamp < parent.timestamp) throw new BlockBuildError(`timestamp ${env.timestamp} is before the parent's ${parent.timestamp}`);
+  const benv = nextBlockEnv(parent, g, env.timestamp);
+  state.store.checkpoint();
+  try {
+    const body = runBody(state, benv, candidates, false);
+    const r = roots(body.included, body.receipts);
+    const header: BlockHeader = {
+      number: benv.number,
+      parentHash: blockHash(parent),
+      timestamp: env.timestamp,
+      l1OriginNumber: parent.l1OriginNumber,
+      l1OriginHash: parent.l1OriginHash,
+      stateRoot: state.root(),
+      txRoot: r.txRoot,
+      receiptsRoot: r.receiptsRoot,
+      withdrawalsRoot: EMPTY_WITHDRAWALS_ROOT,
+      logsBloom: r.logsBloom,
+      gasUsed: body.gasUsed,
+      gasLimit: benv.gasLimit,
+      baseFee: benv.baseFee,
+      sequencer,
+      signature: '0x',
+    };
+    const hash = blockHash(header);
+    header.signature = bytesToHex(signDigest(hexToBytes(hash), env.sequencerKey));
+    state.store.commit();
+    return { block: { hash, header, transactions: body.included.map((t) => t.raw) }, receipts: body.receipts, included: body.included, skipped: body.skipped };
+  } catch (e) {
+    state.store.revert();
+    throw e;
+  }
+}
+
+function expectEqual(what: string, got: Hex | bigint, want: Hex | bigint): void {
+  if (got !== want) throw new BlockInvalidError(`${what} mismatch: block has ${want}, computed ${got}`, { what });
+}
+
+/** Header checks that need no execution. */
+function checkHeader(state: ChainState, parent: BlockHeader, block: Block): void {
+  const h = block.header;
+  const g = state.genesis;
+  expectEqual('block hash', blockHash(h), block.hash);
+  expectEqual('number', parent.number + 1n, h.number);
+  expectEqual('parent hash', blockHash(parent), h.parentHash);
+  if (h.timestamp < parent.timestamp) throw new BlockInvalidError(`timestamp ${h.timestamp} before parent's ${parent.timestamp}`);
+  expectEqual('gas limit', g.gasLimit, h.gasLimit);
+  expectEqual('base fee', nextBaseFee(parent, g.baseFee), h.baseFee);
+  expectEqual('sequencer', g.sequencer, h.sequencer);
+  expectEqual('withdrawals root', EMPTY_WITHDRAWALS_ROOT, h.withdrawalsRoot);
+  if (h.l1OriginNumber < parent.l1OriginNumber) throw new BlockInvalidError('l1 origin went backwards');
+  if (h.gasUsed > h.gasLimit) throw new BlockInvalidError('gas used above gas limit');
+  const signer = blockSigner(h);
+  if (signer !== g.sequencer) throw new BlockInvalidError(`block signed by ${signer ?? 'nobody'}, not the sequencer ${g.sequencer}`);
+}
+
+/**
+ * Follower: checks `block` against `parent`, re-executes it on `state` (the post-state of `parent`)
+ * and compares every root. Throws BlockInvalidError and leaves `state` unchanged on any mismatch.
+ * `senders`, when given, are the already-recovered senders (see recoverSenders) and are trusted.
+ */
+export function applyBlock(state: ChainState, parent: BlockHeader, block: Block, senders?: readonly Address[]): Receipt[] {
+  checkHeader(state, parent, block);
+  if (senders !== undefined && senders.length !== block.transactions.length) {
+    throw new BlockInvalidError(`${senders.length} senders for ${block.transactions.length} transactions`);
+  }
+  const txs = block.transactions.map((raw: Bytes, i) => {
+    try {
+      return decodeTransaction(raw, state.genesis.chainId, senders?.[i]);
+    } catch (e) {
+      if (e instanceof TxDecodeError) throw new BlockInvalidError(`transaction ${i} does not decode: ${e.message}`, { code: e.code });
+      throw e;
+    }
+  });
+  const h = block.header;
+  state.store.checkpoint();
+  try {
+    const body = runBody(state, blockEnvFromHeader(h), txs, true);
+    const r = roots(txs, body.receipts);
+    expectEqual('gas used', body.gasUsed, h.gasUsed);
+    expectEqual('tx root', r.txRoot, h.txRoot);
+    expectEqual('receipts root', r.receiptsRoot, h.receiptsRoot);
+    expectEqual('logs bloom', r.logsBloom, h.logsBloom);
+    expectEqual('state root', state.root(), h.stateRoot);
+    state.store.commit();
+    return body.receipts;
+  } catch (e) {
+    state.store.revert();
+    throw e;
+  }
+}

@@ -1,0 +1,160 @@
+// Executing one message or transaction against the state: validity (geth's messages), the value
+// transfer, module dispatch with per-method gas, fee payment to the fee vault, receipts.
+import { bytesToHex, type Hex } from '../crypto/hash.ts';
+import { ArithmeticError, checkedAdd, checkedMul } from '../errors.ts';
+import type { Genesis } from '../../genesis/schema.ts';
+import { bumpNonce, credit, debit, getAccount, transfer } from '../modules/accounts/ledger.ts';
+import type { BlockEnv, ModuleRegistry } from '../modules/framework.ts';
+import { PANIC_ARITHMETIC, RevertError, panic } from '../modules/revert.ts';
+import type { StateStore } from '../store/store.ts';
+import { logsBloom } from './bloom.ts';
+import { TxInvalidError } from './errors.ts';
+import { effectiveGasPrice, intrinsicGas } from './fees.ts';
+import type { AccessListItem, Address, CallResult, Receipt, SignedTx } from './types.ts';
+
+/** What execution needs from a ChainState. */
+export interface ExecutionState {
+  readonly store: StateStore;
+  readonly genesis: Genesis;
+  readonly registry: ModuleRegistry;
+}
+
+export interface Message {
+  from: Address;
+  to: Address | null;
+  value: bigint;
+  data: Uint8Array;
+  gas: bigint;
+  accessList?: readonly AccessListItem[];
+}
+
+export interface MessageResult extends CallResult {
+  /** true when the gas allowance did not cover intrinsic + method gas */
+  outOfGas: boolean;
+  revertData?: Hex;
+}
+
+function failed(gasUsed: bigint, reason: string, revertData: Hex = '0x', outOfGas = false): MessageResult {
+  return { status: 0, returnData: new Uint8Array(Buffer.from(revertData.slice(2), 'hex')), gasUsed, logs: [], revertReason: reason, outOfGas, revertData };
+}
+
+/**
+ * Runs a message: no nonce, no fees. State changes are kept on success and undone on failure.
+ * A failure costs intrinsic + method gas (the whole allowance when that allowance is too small).
+ */
+export function runMessage(state: ExecutionState, msg: Message, env: BlockEnv): MessageResult {
+  const { store, registry } = state;
+  const intrinsic = intrinsicGas(msg);
+  if (msg.gas < intrinsic) return failed(msg.gas, 'out of gas', '0x', true);
+  if (msg.to === null) return failed(intrinsic, 'contract creation is not supported');
+  const to = msg.to;
+  const module = registry.get(to);
+  let gasUsed = intrinsic;
+  if (module !== undefined) {
+    const method = registry.resolve(to, msg.data);
+    if (method === undefined) {
+      const e = new RevertError(msg.data.length === 0 ? 'module does not accept plain transfers' : 'unknown function selector');
+      return failed(gasUsed, e.reason, e.revertData);
+    }
+    gasUsed = intrinsic + method.meta.gas;
+    if (msg.gas < gasUsed) return failed(msg.gas, 'out of gas', '0x', true);
+    if (msg.value > 0n && !method.meta.payable) {
+      const e = new RevertError('non-payable method');
+      return failed(gasUsed, e.reason, e.revertData);
+    }
+  }
+  store.checkpoint();
+  try {
+    transfer(store, msg.from, to, msg.value);
+    let returnData: Hex = '0x';
+    const logs: CallResult['logs'] = [];
+    if (module !== undefined) {
+      returnData = module.handle(
+        { store, genesis: state.genesis, env, caller: msg.from, value: msg.value, logs },
+        bytesToHex(msg.data),
+      );
+    }
+    store.commit();
+    return { status: 1, returnData: new Uint8Array(Buffer.from(returnData.slice(2), 'hex')), gasUsed, logs, outOfGas: false };
+  } catch (e) {
+    store.revert();
+    if (e instanceof RevertError) return failed(gasUsed, e.reason, e.revertData);
+    if (e instanceof ArithmeticError) {
+      const p = panic(PANIC_ARITHMETIC, 'arithmetic overflow or underflow');
+      return failed(gasUsed, p.reason, p.revertData);
+    }
+    throw e;
+  }
+}
+
+/** Why `tx` cannot be included in a block with `gasLeft` gas left, or null when it can. */
+export function checkTxValidity(state: ExecutionState, tx: SignedTx, env: BlockEnv, gasLeft: bigint): TxInvalidError | null {
+  if (tx.chainId !== state.genesis.chainId) return new TxInvalidError('WRONG_CHAIN', 'invalid chain id for signer');
+  const account = getAccount(state.store, tx.from);
+  if (tx.nonce < account.nonce) {
+    return new TxInvalidError('NONCE_TOO_LOW', `nonce too low: address ${tx.from}, tx: ${tx.nonce} state: ${account.nonce}`);
+  }
+  if (tx.nonce > account.nonce) {
+    return new TxInvalidError('NONCE_TOO_HIGH', `nonce too high: address ${tx.from}, tx: ${tx.nonce} state: ${account.nonce}`);
+  }
+  if (tx.gasLimit > gasLeft) return new TxInvalidError('GAS_LIMIT_REACHED', 'gas limit reached');
+  if (tx.maxPriorityFeePerGas > tx.maxFeePerGas) {
+    return new TxInvalidError(
+      'TIP_ABOVE_FEE_CAP',
+      `max priority fee per gas higher than max fee per gas: address ${tx.from}, maxPriorityFeePerGas: ${tx.maxPriorityFeePerGas}, maxFeePerGas: ${tx.maxFeePerGas}`,
+    );
+  }
+  if (tx.maxFeePerGas < env.baseFee) {
+    return new TxInvalidError(
+      'FEE_CAP_TOO_LOW',
+      `max fee per gas less than block base fee: address ${tx.from}, maxFeePerGas: ${tx.maxFeePerGas}, baseFee: ${env.baseFee}`,
+    );
+  }
+  const intrinsic = intrinsicGas(tx);
+  if (tx.gasLimit < intrinsic) {
+    return new TxInvalidError('INTRINSIC_GAS_TOO_LOW', `intrinsic gas too low: have ${tx.gasLimit}, want ${intrinsic}`);
+  }
+  let cost: bigint;
+  try {
+    cost = checkedAdd(checkedMul(tx.gasLimit, tx.maxFeePerGas), tx.value);
+  } catch {
+    cost = -1n;
+  }
+  if (cost < 0n || account.balance < cost) {
+    return new TxInvalidError(
+      'INSUFFICIENT_FUNDS',
+      `insufficient funds for gas * price + value: address ${tx.from} have ${account.balance} want ${cost < 0n ? 'overflow' : cost}`,
+    );
+  }
+  return null;
+}
+
+/**
+ * Executes a transaction that passed checkTxValidity: bumps the nonce, runs the message (whose
+ * failure undoes only its own changes), then pays gasUsed × effective price to the fee vault.
+ * cumulativeGasUsed is filled in by the caller.
+ */
+export function executeTx(state: ExecutionState, tx: SignedTx, env: BlockEnv): Receipt {
+  const { store } = state;
+  const price = effectiveGasPrice(tx, env.baseFee);
+  bumpNonce(store, tx.from);
+  const r = runMessage(
+    state,
+    { from: tx.from, to: tx.to, value: tx.value, data: tx.data, gas: tx.gasLimit, accessList: tx.accessList },
+    env,
+  );
+  const fee = checkedMul(r.gasUsed, price);
+  debit(store, tx.from, fee);
+  credit(store, state.genesis.modules.accounts.feeVault, fee);
+  const receipt: Receipt = {
+    txHash: tx.hash,
+    status: r.status,
+    gasUsed: r.gasUsed,
+    cumulativeGasUsed: 0n,
+    effectiveGasPrice: price,
+    logs: r.logs,
+    logsBloom: bytesToHex(logsBloom(r.logs)),
+  };
+  if (r.revertReason !== undefined) receipt.revertReason = r.revertReason;
+  return receipt;
+}

@@ -1,0 +1,17 @@
+// Receipts in Ethereum's consensus encoding (for receiptsRoot):
+//   legacy: RLP([status, cumulativeGasUsed, logsBloom, logs]); type 2: 0x02 ‖ that RLP
+//   log: [address, [topics…], data]
+import { RLP } from '@ethereumjs/rlp';
+import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
+import { concatBytes, hexToBytes, type Bytes } from '../crypto/hash.ts';
+import type { Receipt } from './types.ts';
+
+export function encodeReceipt(receipt: Receipt, txType: 0 | 2): Bytes {
+  const body = RLP.encode([
+    receipt.status === 1 ? new Uint8Array([1]) : new Uint8Array(0),
+    bigIntToUnpaddedBytes(receipt.cumulativeGasUsed),
+    hexToBytes(receipt.logsBloom),
+    receipt.logs.map((l) => [hexToBytes(l.address), l.topics.map(hexToBytes), hexToBytes(l.data)]),
+  ]);
+  return txType === 0 ? body : concatBytes(new Uint8Array([txType]), body);
+}

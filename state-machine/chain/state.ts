@@ -1,0 +1,140 @@
+// ChainState: the whole deterministic state of the chain (one StateStore) plus the genesis it grew
+// from and the modules that act on it.
+import type { Genesis } from '../../genesis/schema.ts';
+import { bytesToUint, type Bytes, type Hex } from '../crypto/hash.ts';
+import { VerityError } from '../errors.ts';
+import { accountsModule } from '../modules/accounts/module.ts';
+import { getAccount, getTotalSupply } from '../modules/accounts/ledger.ts';
+import { ACCOUNT_KEY_PREFIX } from '../modules/accounts/keys.ts';
+import { MODULE_CODE } from '../modules/addresses.ts';
+import { ModuleRegistry, type BlockEnv, type Module } from '../modules/framework.ts';
+import { RevertError } from '../modules/revert.ts';
+import { stakeModule } from '../modules/stake/module.ts';
+import type { StateProof } from '../store/proof.ts';
+import { StateStore } from '../store/store.ts';
+import { SupplyInvariantError } from './errors.ts';
+import { runMessage, type ExecutionState, type MessageResult } from './execute.ts';
+import type { Address, CallMsg, CallResult } from './types.ts';
+
+/** The modules of this chain, in hook order. */
+export const MODULES: readonly Module[] = [accountsModule, stakeModule];
+const registry = new ModuleRegistry(MODULES);
+
+export const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
+
+/** eth_estimateGas when the allowance is too small for the call. */
+export class GasAllowanceError extends VerityError {
+  constructor(allowance: bigint) {
+    super('GAS_ALLOWANCE_EXCEEDED', `gas required exceeds allowance (${allowance})`);
+  }
+}
+
+function norm(a: string): Address {
+  return a.toLowerCase() as Address;
+}
+
+export class ChainState implements ExecutionState {
+  readonly genesis: Genesis;
+  readonly store: StateStore;
+  readonly registry: ModuleRegistry = registry;
+  /** When true, every block checks the supply invariant at its end (tests and debug nodes). */
+  assertSupply = false;
+
+  private constructor(genesis: Genesis, store: StateStore) {
+    this.genesis = genesis;
+    this.store = store;
+  }
+
+  /** The state after genesis: allocations credited, every module's genesis hook run. */
+  static fromGenesis(g: Genesis): ChainState {
+    const s = new ChainState(g, new StateStore());
+    const env: BlockEnv = { number: 0n, timestamp: g.timestamp, baseFee: g.baseFee.initial, gasLimit: g.gasLimit, sequencer: g.sequencer };
+    for (const m of MODULES) m.initGenesis?.({ store: s.store, genesis: g, env });
+    return s;
+  }
+
+  /** Restores a state from snapshot() bytes; the caller checks root() against a known header. */
+  static fromSnapshot(bytes: Uint8Array, g: Genesis): ChainState {
+    return new ChainState(g, StateStore.fromSnapshot(bytes));
+  }
+
+  snapshot(): Uint8Array {
+    return this.store.snapshot();
+  }
+
+  root(): Hex {
+    return this.store.rootHex();
+  }
+
+  getBalance(address: Address): bigint {
+    return getAccount(this.store, norm(address)).balance;
+  }
+
+  getNonce(address: Address): bigint {
+    return getAccount(this.store, norm(address)).nonce;
+  }
+
+  /** 0xfe (INVALID) for module addresses, 0x for everything else. */
+  getCode(address: Address): Hex {
+    return this.registry.isModule(norm(address)) ? MODULE_CODE : '0x';
+  }
+
+  totalSupply(): bigint {
+    return getTotalSupply(this.store);
+  }
+
+  /** Runs `msg` as eth_call does (no nonce, no fee) and undoes every change. */
+  call(msg: CallMsg, env: BlockEnv): CallResult {
+    const r = this.simulate(msg, env);
+    const out: CallResult = { status: r.status, returnData: r.returnData, gasUsed: r.gasUsed, logs: r.logs };
+    if (r.revertReason !== undefined) out.revertReason = r.revertReason;
+    return out;
+  }
+
+  /** Gas a transaction needs for `msg`; throws RevertError (with revert data) when it would fail. */
+  estimateGas(msg: CallMsg, env: BlockEnv): bigint {
+    const r = this.simulate(msg, env);
+    if (r.outOfGas) throw new GasAllowanceError(msg.gas ?? env.gasLimit);
+    if (r.status === 0) throw new RevertError(r.revertReason ?? 'execution reverted', r.revertData);
+    return r.gasUsed;
+  }
+
+  private simulate(msg: CallMsg, env: BlockEnv): MessageResult {
+    this.store.checkpoint();
+    try {
+      return runMessage(
+        this,
+        {
+          from: norm(msg.from ?? ZERO_ADDRESS),
+          to: msg.to === null ? null : norm(msg.to),
+          value: msg.value ?? 0n,
+          data: msg.data ?? new Uint8Array(0),
+          gas: msg.gas ?? env.gasLimit,
+        },
+        env,
+      );
+    } finally {
+      this.store.revert();
+    }
+  }
+
+  /** Inclusion/exclusion proof of a raw state key against root(). */
+  prove(key: Bytes): StateProof {
+    return this.store.prove(key);
+  }
+
+  /** Independent copy sharing the immutable tree nodes. */
+  clone(): ChainState {
+    const c = new ChainState(this.genesis, this.store.clone());
+    c.assertSupply = this.assertSupply;
+    return c;
+  }
+
+  /** Throws SupplyInvariantError unless the balances of all accounts sum to the total supply. */
+  checkSupply(): void {
+    let sum = 0n;
+    for (const [, v] of this.store.entriesWithPrefix(ACCOUNT_KEY_PREFIX)) sum += bytesToUint(v.subarray(32, 64));
+    const supply = this.totalSupply();
+    if (sum !== supply) throw new SupplyInvariantError(`balances sum to ${sum}, total supply is ${supply}`, { sum, supply });
+  }
+}

@@ -1,0 +1,73 @@
+// Balances and nonces: the primitives every other module moves value with. An account whose nonce
+// and balance are both zero is deleted, so empty accounts never bloat the state.
+import { bytesToUint, concatBytes, uintToBytes, type Bytes } from '../../crypto/hash.ts';
+import { checkedAdd } from '../../errors.ts';
+import type { Address } from '../../chain/types.ts';
+import type { StateStore } from '../../store/store.ts';
+import { RevertError } from '../revert.ts';
+import { SUPPLY_KEY, accountKey } from './keys.ts';
+
+export interface AccountRecord {
+  nonce: bigint;
+  balance: bigint;
+}
+
+function decode(v: Bytes | undefined): AccountRecord {
+  if (v === undefined) return { nonce: 0n, balance: 0n };
+  return { nonce: bytesToUint(v.subarray(0, 32)), balance: bytesToUint(v.subarray(32, 64)) };
+}
+
+export function getAccount(store: StateStore, address: Address): AccountRecord {
+  return decode(store.get(accountKey(address)));
+}
+
+export function setAccount(store: StateStore, address: Address, a: AccountRecord): void {
+  const key = accountKey(address);
+  if (a.nonce === 0n && a.balance === 0n) store.delete(key);
+  else store.set(key, concatBytes(uintToBytes(a.nonce, 32), uintToBytes(a.balance, 32)));
+}
+
+export function getBalance(store: StateStore, address: Address): bigint {
+  return getAccount(store, address).balance;
+}
+
+export function getNonce(store: StateStore, address: Address): bigint {
+  return getAccount(store, address).nonce;
+}
+
+export function credit(store: StateStore, address: Address, amount: bigint): void {
+  if (amount === 0n) return;
+  const a = getAccount(store, address);
+  setAccount(store, address, { nonce: a.nonce, balance: checkedAdd(a.balance, amount) });
+}
+
+/** Reverts the call when the balance is short. */
+export function debit(store: StateStore, address: Address, amount: bigint): void {
+  if (amount === 0n) return;
+  const a = getAccount(store, address);
+  if (a.balance < amount) throw new RevertError('insufficient balance for transfer');
+  setAccount(store, address, { nonce: a.nonce, balance: a.balance - amount });
+}
+
+export function transfer(store: StateStore, from: Address, to: Address, amount: bigint): void {
+  if (amount === 0n || from === to) {
+    if (getBalance(store, from) < amount) throw new RevertError('insufficient balance for transfer');
+    return;
+  }
+  debit(store, from, amount);
+  credit(store, to, amount);
+}
+
+export function bumpNonce(store: StateStore, address: Address): void {
+  const a = getAccount(store, address);
+  setAccount(store, address, { nonce: checkedAdd(a.nonce, 1n), balance: a.balance });
+}
+
+export function getTotalSupply(store: StateStore): bigint {
+  const v = store.get(SUPPLY_KEY);
+  return v === undefined ? 0n : bytesToUint(v);
+}
+
+export function setTotalSupply(store: StateStore, supply: bigint): void {
+  store.set(SUPPLY_KEY, uintToBytes(supply, 32));
+}

@@ -1,0 +1,104 @@
+// The native-module framework. A module sits at a fixed address, publishes a Solidity interface and
+// its ABI, and implements state-changing methods, views, events, begin/end-block hooks and genesis.
+// Calls are dispatched by `to` address and 4-byte selector; every method has a fixed gas cost.
+import { decodeFunctionData, toFunctionSelector, type Abi, type AbiFunction } from 'viem';
+import type { Genesis } from '../../genesis/schema.ts';
+import type { Address, Log } from '../chain/types.ts';
+import { bytesToHex, type Bytes, type Hex } from '../crypto/hash.ts';
+import type { StateStore } from '../store/store.ts';
+import { RevertError } from './revert.ts';
+
+/** The block a call executes in. */
+export interface BlockEnv {
+  number: bigint;
+  timestamp: bigint;
+  baseFee: bigint;
+  gasLimit: bigint;
+  sequencer: Address;
+}
+
+/** What begin/end-block hooks and genesis see. */
+export interface HookContext {
+  store: StateStore;
+  genesis: Genesis;
+  env: BlockEnv;
+}
+
+/** What a method handler sees. msg.value has already moved from caller to the module's account. */
+export interface CallContext extends HookContext {
+  caller: Address;
+  value: bigint;
+  /** events emitted so far by this call; discarded if it reverts */
+  logs: Log[];
+}
+
+export interface MethodMeta {
+  /** gas charged on top of intrinsic gas */
+  gas: bigint;
+  payable: boolean;
+}
+
+export interface Module {
+  readonly name: string;
+  readonly address: Address;
+  readonly abi: Abi;
+  /** by function name; every function of the ABI must be listed */
+  readonly methods: Readonly<Record<string, MethodMeta>>;
+  /** Runs a decoded-selector call; returns ABI-encoded return data; throws RevertError to revert. */
+  handle(ctx: CallContext, data: Hex): Hex;
+  initGenesis?(ctx: HookContext): void;
+  beginBlock?(ctx: HookContext): void;
+  endBlock?(ctx: HookContext): void;
+}
+
+export interface ResolvedMethod {
+  module: Module;
+  name: string;
+  meta: MethodMeta;
+}
+
+/** Modules by address, with selector tables built once. */
+export class ModuleRegistry {
+  readonly modules: readonly Module[];
+  private readonly byAddress = new Map<Address, { module: Module; selectors: Map<Hex, string> }>();
+
+  constructor(modules: readonly Module[]) {
+    this.modules = modules;
+    for (const m of modules) {
+      const selectors = new Map<Hex, string>();
+      for (const item of m.abi) {
+        if (item.type !== 'function') continue;
+        const fn: AbiFunction = item;
+        if (!m.methods[fn.name]) throw new Error(`module ${m.name}: no gas entry for ${fn.name}`);
+        selectors.set(toFunctionSelector(fn), fn.name);
+      }
+      this.byAddress.set(m.address, { module: m, selectors });
+    }
+  }
+
+  isModule(address: Address): boolean {
+    return this.byAddress.has(address);
+  }
+
+  get(address: Address): Module | undefined {
+    return this.byAddress.get(address)?.module;
+  }
+
+  /** The method `data` selects at `address`, or undefined for an unknown selector. */
+  resolve(address: Address, data: Bytes): ResolvedMethod | undefined {
+    const entry = this.byAddress.get(address);
+    if (!entry || data.length < 4) return undefined;
+    const name = entry.selectors.get(bytesToHex(data.subarray(0, 4)));
+    if (name === undefined) return undefined;
+    return { module: entry.module, name, meta: entry.module.methods[name] };
+  }
+}
+
+/** decodeFunctionData that reverts (instead of throwing viem's error) on malformed calldata. */
+export function decodeCall<const abi extends Abi>(abi: abi, data: Hex): ReturnType<typeof decodeFunctionData<abi>> {
+  try {
+    return decodeFunctionData({ abi, data });
+  } catch {
+    throw new RevertError('invalid calldata');
+  }
+}

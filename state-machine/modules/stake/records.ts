@@ -1,0 +1,67 @@
+// Typed read/write of the stake module's state records (ABI-encoded values, see keys.ts).
+import { decodeAbiParameters, encodeAbiParameters } from 'viem';
+import { bytesToHex, bytesToUint, concatBytes, hexToBytes, uintToBytes } from '../../crypto/hash.ts';
+import type { Address } from '../../chain/types.ts';
+import type { StateStore } from '../../store/store.ts';
+import { TOTAL_KEY, maturityKey, stakerKey, unbondingKey } from './keys.ts';
+
+export interface StakerRecord {
+  bonded: bigint;
+  withdrawable: bigint;
+}
+
+export interface UnbondingEntry {
+  amount: bigint;
+  maturesAt: bigint;
+}
+
+const entriesType = [{ type: 'tuple[]', components: [{ name: 'amount', type: 'uint256' }, { name: 'maturesAt', type: 'uint256' }] }] as const;
+const addressesType = [{ type: 'address[]' }] as const;
+
+export function getStaker(store: StateStore, a: Address): StakerRecord {
+  const v = store.get(stakerKey(a));
+  if (v === undefined) return { bonded: 0n, withdrawable: 0n };
+  return { bonded: bytesToUint(v.subarray(0, 32)), withdrawable: bytesToUint(v.subarray(32, 64)) };
+}
+
+export function setStaker(store: StateStore, a: Address, r: StakerRecord): void {
+  const key = stakerKey(a);
+  if (r.bonded === 0n && r.withdrawable === 0n) store.delete(key);
+  else store.set(key, concatBytes(uintToBytes(r.bonded, 32), uintToBytes(r.withdrawable, 32)));
+}
+
+export function getUnbonding(store: StateStore, a: Address): UnbondingEntry[] {
+  const v = store.get(unbondingKey(a));
+  if (v === undefined) return [];
+  const [entries] = decodeAbiParameters(entriesType, bytesToHex(v));
+  return entries.map((e) => ({ amount: e.amount, maturesAt: e.maturesAt }));
+}
+
+export function setUnbonding(store: StateStore, a: Address, entries: readonly UnbondingEntry[]): void {
+  const key = unbondingKey(a);
+  if (entries.length === 0) store.delete(key);
+  else store.set(key, hexToBytes(encodeAbiParameters(entriesType, [entries])));
+}
+
+export function getTotalBonded(store: StateStore): bigint {
+  const v = store.get(TOTAL_KEY);
+  return v === undefined ? 0n : bytesToUint(v);
+}
+
+export function setTotalBonded(store: StateStore, total: bigint): void {
+  if (total === 0n) store.delete(TOTAL_KEY);
+  else store.set(TOTAL_KEY, uintToBytes(total, 32));
+}
+
+export function getMaturing(store: StateStore, block: bigint): Address[] {
+  const v = store.get(maturityKey(block));
+  if (v === undefined) return [];
+  const [list] = decodeAbiParameters(addressesType, bytesToHex(v));
+  return list.map((x) => x.toLowerCase() as Address);
+}
+
+export function setMaturing(store: StateStore, block: bigint, stakers: readonly Address[]): void {
+  const key = maturityKey(block);
+  if (stakers.length === 0) store.delete(key);
+  else store.set(key, hexToBytes(encodeAbiParameters(addressesType, [stakers])));
+}
