@@ -3,6 +3,7 @@
 import { RLP } from '@ethereumjs/rlp';
 import { bytesToHex, hexToBytes, keccak256, type Bytes, type Hex } from '../state-machine/crypto/hash.ts';
 import type { Address, Block, BlockHeader, Log, Receipt, SignedTx } from '../state-machine/chain/types.ts';
+import { effectiveGasPrice } from '../state-machine/chain/fees.ts';
 import type { LocatedLog, TxLocation } from './backend.ts';
 
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
@@ -36,13 +37,6 @@ export function toJson(v: unknown): Json {
 
 export function txHashOf(raw: Bytes): Hex {
   return bytesToHex(keccak256(raw));
-}
-
-/** The price a transaction pays per gas in a block with this base fee (EIP-1559). */
-export function effectiveGasPrice(tx: SignedTx, baseFee: bigint): bigint {
-  if (tx.type === 0) return tx.maxFeePerGas;
-  const withTip = baseFee + tx.maxPriorityFeePerGas;
-  return withTip < tx.maxFeePerGas ? withTip : tx.maxFeePerGas;
 }
 
 function accessListOf(tx: SignedTx): Json[] {

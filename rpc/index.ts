@@ -1,5 +1,5 @@
 // Public surface of rpc/: the server the node starts and the client workers and tools use.
-export { startRpcServer, RPC_DEFAULTS, DEFAULT_FEE_VAULT, type RpcServer, type RpcServerOptions } from './server.ts';
+export { startRpcServer, RPC_DEFAULTS, type RpcServer, type RpcServerOptions } from './server.ts';
 export { createVerityClient, type VerityClient, type VerityClientOptions, type VerityRpcSchema } from './client.ts';
 export type {
   BlockTag, FeeHistory, LocatedLog, LogFilter, RpcBackend, StateProofJson, SyncStatus, TxLocation,

@@ -2,11 +2,12 @@
 // path, Prometheus metrics on /metrics. Loopback by default; close() stops everything it started.
 import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyError } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { Address } from '../state-machine/chain/types.ts';
+import { DEFAULT_FEE_VAULT } from '../state-machine/modules/addresses.ts';
 import type { RpcBackend } from './backend.ts';
 import { Dispatcher } from './dispatch.ts';
 import { RpcCode } from './errors.ts';
@@ -17,8 +18,6 @@ import type { CallContext } from './methods/method.ts';
 import { RpcMetrics } from './metrics.ts';
 import { Subscriptions } from './subscriptions.ts';
 
-/** Where every fee goes (ARCHITECTURE.md); blocks report it as `miner`. */
-export const DEFAULT_FEE_VAULT: Address = '0x0000000000000000000000000000000000000fee';
 
 export interface RpcServerOptions {
   backend: RpcBackend;
@@ -38,6 +37,7 @@ export interface RpcServerOptions {
   cors?: boolean | string | string[];
   /** polling filters not polled for this long are dropped (geth: 5 min) */
   filterTimeoutMs?: number;
+  /** where fees go, reported as each block's `miner` (default: the devnet fee vault) */
   feeVault?: Address;
 }
 
@@ -92,7 +92,11 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     feeVault: options.feeVault ?? DEFAULT_FEE_VAULT,
   };
 
-  const app = Fastify({ loggerInstance: log, disableRequestLogging: true, bodyLimit: o.maxBodyBytes });
+  const app = Fastify({
+    loggerInstance: log,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: o.maxBodyBytes,
+  });
   app.removeAllContentTypeParsers();
   // Any content type: some clients send text/plain; parse errors become -32700, not HTTP 400.
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
