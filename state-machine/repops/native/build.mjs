@@ -34,7 +34,7 @@ function compile(cxx, include, march) {
   const sources = readdirSync(srcDir).filter((f) => f.endsWith('.cc')).sort().map((f) => join(srcDir, f));
   const tmp = `${outFile}.tmp-${process.pid}`;
   const args = [
-    '-std=c++17', '-O3', ...march, '-ffp-contract=off', '-fno-fast-math', '-fno-unsafe-math-optimizations',
+    '-std=c++17', '-O3', ...march, '-ffp-contract=off', '-fno-fast-math', '-fno-unsafe-math-optimizations', '-fno-math-errno',
     '-fPIC', '-shared', '-pthread', '-fvisibility=hidden', '-Wall', '-Wextra',
     `-I${include}`, ...sources, '-o', tmp,
   ];
@@ -67,12 +67,16 @@ function main() {
       process.stderr.write(`verity: native build with ${march.join(' ') || 'default flags'} failed: ${e.message}\n`);
     }
   }
-  if (tmp === undefined) return warn(`compilation with ${cxx} failed`);
+  if (tmp === undefined) {
+    rmSync(outFile, { force: true }); // never leave a stale addon behind claiming to be current
+    return warn(`compilation with ${cxx} failed`);
+  }
   const fma = fmaInstructions(tmp);
   if (fma === null) {
     process.stderr.write('verity: objdump not found, could not check the addon for FMA instructions\n');
   } else if (fma.length > 0) {
     rmSync(tmp, { force: true });
+    rmSync(outFile, { force: true });
     return warn(`compiled code contains fused multiply-add instructions (${fma.length}), e.g. ${fma[0].trim()}`);
   }
   renameSync(tmp, outFile);

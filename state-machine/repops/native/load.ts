@@ -8,11 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { cpus } from 'node:os';
-
-// Until the shared Kernels interface lands, kernels are typed loosely here; the loader only picks
-// functions by name, so the concrete signatures are checked where the table is merged.
-type KernelFn = (...args: never[]) => unknown;
-type Kernels = Record<string, KernelFn>;
+import type { Kernels, KernelName } from '../kernels.ts';
 
 /** Shape of the compiled addon: kernel functions plus a few control entry points. */
 interface NativeAddon {
@@ -62,12 +58,14 @@ export function nativeLoadError(): string | null {
 export function loadNativeKernels(): Partial<Kernels> | null {
   const { addon } = loadAddon();
   if (addon === null) return null;
-  const table: Partial<Kernels> = {};
+  // The addon's bindings take exactly the Kernels signatures (checked by the native tests against
+  // the TypeScript kernels), so they are used as they are, without a wrapper per call.
+  const table: Record<string, unknown> = {};
   for (const name of addon.kernelNames()) {
     const fn = addon[name];
-    if (typeof fn === 'function') table[name] = fn as KernelFn;
+    if (typeof fn === 'function') table[name] = fn;
   }
-  return table;
+  return table as Partial<Kernels>;
 }
 
 /** Sets the worker-thread count of the native pool (rows/columns are split, never a sum). */
@@ -75,6 +73,12 @@ export function setNativeThreads(n: number): number {
   const { addon } = loadAddon();
   if (addon === null) return 0;
   return addon.setThreads(n);
+}
+
+/** Names of the kernels the addon provides (the rest run in TypeScript). */
+export function nativeKernelNames(): KernelName[] {
+  const { addon } = loadAddon();
+  return addon === null ? [] : (addon.kernelNames() as KernelName[]);
 }
 
 export function getNativeThreads(): number {

@@ -39,9 +39,6 @@ class Args {
     return d;
   }
 
-  /** A float32 value: JS numbers are doubles; the TS kernels round them with Math.fround. */
-  float f32value(std::size_t i, const char* name) const { return static_cast<float>(number(i, name)); }
-
   bool flag(std::size_t i, const char* name) const {
     bool b = false;
     if (napi_get_value_bool(env_, argv_[i], &b) != napi_ok) fail(false, std::string(name) + " must be a boolean");
