@@ -160,12 +160,16 @@ describe('WebSocket', () => {
     const logTx: string[] = [];
     const { unsubscribe: unPending } = await ws.transport.subscribe({
       params: ['newPendingTransactions'],
-      onData: (d: { result: string }) => pendingHashes.push(d.result),
+      onData: (d) => {
+        pendingHashes.push(d.result as string);
+      },
       onError: () => {},
     });
     const { unsubscribe: unLogs } = await ws.transport.subscribe({
       params: ['logs', { address: accounts[1].address }],
-      onData: (d: { result: { transactionHash: string } }) => logTx.push(d.result.transactionHash),
+      onData: (d) => {
+        logTx.push((d.result as { transactionHash: string }).transactionHash);
+      },
       onError: () => {},
     });
     await new Promise((r) => setTimeout(r, 50));
