@@ -39,22 +39,6 @@ export function txHashOf(raw: Bytes): Hex {
   return bytesToHex(keccak256(raw));
 }
 
-function accessListOf(tx: SignedTx): Json[] {
-  if (tx.type !== 2) return [];
-  try {
-    const fields = RLP.decode(tx.raw.subarray(1));
-    const list = Array.isArray(fields) ? fields[8] : undefined;
-    if (!Array.isArray(list)) return [];
-    return list.map((item) => {
-      if (!Array.isArray(item) || !(item[0] instanceof Uint8Array) || !Array.isArray(item[1])) return null;
-      const keys = item[1].filter((k): k is Uint8Array => k instanceof Uint8Array);
-      return { address: bytesToHex(item[0]), storageKeys: keys.map(bytesToHex) };
-    }).filter((x) => x !== null);
-  } catch {
-    return [];
-  }
-}
-
 /** A transaction; `at` is its block position (null while pooled) and that block's base fee. */
 export function formatTx(tx: SignedTx, at: (TxLocation & { baseFee: bigint }) | null): JsonObject {
   const out: JsonObject = {
@@ -77,7 +61,7 @@ export function formatTx(tx: SignedTx, at: (TxLocation & { baseFee: bigint }) | 
     value: qty(tx.value),
     type: qty(tx.type),
   });
-  if (tx.type === 2) out.accessList = accessListOf(tx);
+  if (tx.type === 2) out.accessList = (tx.accessList ?? []).map((a) => ({ address: a.address, storageKeys: a.storageKeys }));
   out.chainId = qty(tx.chainId);
   out.v = qty(tx.v);
   out.r = qty(tx.r);
