@@ -30,6 +30,7 @@ function parse(raw: Bytes, chainId: bigint): LegacyTx | FeeMarket1559Tx {
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/chain ?id/i.test(msg)) throw new TxDecodeError('TX_WRONG_CHAIN', 'invalid chain id for signer');
+    if (/invalid signature|s-values/i.test(msg)) throw new TxDecodeError('TX_BAD_SIGNATURE', 'invalid transaction v, r, s values');
     throw new TxDecodeError('TX_MALFORMED', `malformed transaction: ${msg.split('\n')[0].slice(0, 200)}`);
   }
 }
