@@ -1,5 +1,8 @@
 // `verity` CLI: one commander program; each command lives in its own file and registers itself.
 import { Command } from 'commander';
+import * as devnetCommand from './devnet-command.ts';
+import * as genesisCommand from './genesis-command.ts';
+import * as nodeCommand from './node-command.ts';
 
 const program = new Command('verity')
   .description('Verity: an Ethereum rollup app-chain for verifiable machine-learning training')
@@ -7,7 +10,7 @@ const program = new Command('verity')
   .showHelpAfterError();
 
 // Command modules export `register(program)`. Add one line per command file.
-const commandModules: { register(program: Command): void }[] = [];
+const commandModules: { register(program: Command): void }[] = [devnetCommand, nodeCommand, genesisCommand];
 for (const m of commandModules) m.register(program);
 
 await program.parseAsync(process.argv);

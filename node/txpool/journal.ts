@@ -21,6 +21,7 @@ export class Journal {
   private scheduled = false;
   /** groups committed, for metrics */
   groupsCommitted = 0;
+  onCommit: () => void = () => undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -79,6 +80,7 @@ export class Journal {
       .then(
         () => {
           this.groupsCommitted++;
+          this.onCommit();
           for (const w of g.waiters) w.resolve();
         },
         (e: unknown) => {

@@ -1,0 +1,271 @@
+// The node side of the RPC seam (rpc/backend.ts): reads come from the event log and the in-memory
+// head, older states are rebuilt from snapshots + log, writes go through the pool.
+import type { EventEmitter } from 'node:events';
+import type {
+  BlockTag,
+  FeeHistory,
+  LocatedLog,
+  LogFilter,
+  RpcBackend,
+  StateProofJson,
+  SyncStatus,
+  TxLocation,
+} from '../rpc/backend.ts';
+import {
+  blockEnvFromHeader,
+  decodeTransaction,
+  nextBlockEnv,
+  type Address,
+  type Block,
+  type CallMsg,
+  type CallResult,
+  type ChainState,
+  type Log,
+  type Receipt,
+  type SignedTx,
+} from '../state-machine/index.ts';
+import { bytesToHex, type Bytes, type Hex } from '../state-machine/crypto/hash.ts';
+import type { BlockEnv } from '../state-machine/modules/framework.ts';
+import type { Chain } from './chain/chain.ts';
+import { QueryError } from './errors.ts';
+
+/** Suggested tip: fees all go to the fee vault, so the tip only orders txs; 1 gwei like geth's default. */
+const DEFAULT_TIP = 1_000_000_000n;
+/** eth_getLogs never returns more than this (the RPC server may cap lower). */
+const MAX_LOGS = 10_000;
+
+function lower(a: string): Hex {
+  return a.toLowerCase() as Hex;
+}
+
+export class NodeBackend implements RpcBackend {
+  readonly chainId: bigint;
+  readonly clientVersion = `verity/v0.1.0/node-${process.version}`;
+  readonly events: EventEmitter;
+
+  constructor(private readonly chain: Chain) {
+    this.chainId = chain.genesis.chainId;
+    this.events = chain.events;
+  }
+
+  headNumber(): bigint {
+    return this.chain.headHeaderNow().number;
+  }
+
+  private tagNumber(tag: BlockTag): bigint {
+    if (typeof tag === 'bigint') return tag;
+    return tag === 'earliest' ? 0n : this.headNumber();
+  }
+
+  async getBlock(tag: BlockTag | Hex): Promise<Block | undefined> {
+    let n: bigint | undefined;
+    if (typeof tag === 'string' && tag.startsWith('0x')) n = await this.chain.log.getBlockNumber(tag as Hex);
+    else n = this.tagNumber(tag as BlockTag);
+    if (n === undefined) return undefined;
+    return (await this.chain.log.getBlock(n))?.block;
+  }
+
+  getReceipts(blockNumber: bigint): Promise<Receipt[] | undefined> {
+    return this.chain.log.getReceipts(blockNumber);
+  }
+
+  /** A mined tx by hash: from the recent in-memory index, else from the log (decoded with its stored sender). */
+  private async mined(hash: Hex): Promise<{ tx: SignedTx; receipt: Receipt; location: TxLocation } | undefined> {
+    const h = lower(hash);
+    const recent = this.chain.recentTx(h);
+    if (recent) return { tx: recent.tx, receipt: recent.receipt, location: { blockNumber: recent.blockNumber, blockHash: recent.blockHash, index: recent.index } };
+    const ptr = await this.chain.log.getTxPointer(h);
+    if (!ptr) return undefined;
+    const stored = await this.chain.log.getBlock(ptr.blockNumber);
+    const receipts = await this.chain.log.getReceipts(ptr.blockNumber);
+    if (!stored || !receipts) return undefined;
+    const tx = decodeTransaction(stored.block.transactions[ptr.index], this.chainId, stored.senders[ptr.index]);
+    return { tx, receipt: receipts[ptr.index], location: { blockNumber: ptr.blockNumber, blockHash: stored.block.hash, index: ptr.index } };
+  }
+
+  async getTransaction(hash: Hex): Promise<{ tx: SignedTx; location: TxLocation | null } | undefined> {
+    const pooled = this.chain.pool.get(lower(hash));
+    if (pooled) return { tx: pooled, location: null };
+    const m = await this.mined(hash);
+    return m ? { tx: m.tx, location: m.location } : undefined;
+  }
+
+  getReceipt(hash: Hex): Promise<{ receipt: Receipt; tx: SignedTx; location: TxLocation } | undefined> {
+    return this.mined(hash);
+  }
+
+  async getLogs(filter: LogFilter): Promise<LocatedLog[]> {
+    const head = this.headNumber();
+    const from = filter.fromBlock;
+    const to = filter.toBlock > head ? head : filter.toBlock;
+    const addresses = new Set(filter.addresses.map(lower));
+    const topics = filter.topics.map((t) => (t === null ? null : new Set(t.map(lower))));
+    // Candidate blocks from the cheapest index that applies; every log is still matched exactly.
+    let blocks: bigint[];
+    if (addresses.size > 0) {
+      const found = new Set<bigint>();
+      for (const a of addresses) for (const n of await this.chain.log.blocksWithLogs(from, to, { address: a })) found.add(n);
+      blocks = [...found].sort((x, y) => (x < y ? -1 : 1));
+    } else {
+      const first = topics.find((t) => t !== null && t.size > 0);
+      if (first) {
+        const found = new Set<bigint>();
+        for (const t of first) for (const n of await this.chain.log.blocksWithLogs(from, to, { topic: t })) found.add(n);
+        blocks = [...found].sort((x, y) => (x < y ? -1 : 1));
+      } else {
+        blocks = await this.chain.log.blocksWithLogs(from, to);
+      }
+    }
+    const matches = (l: Log): boolean => {
+      if (addresses.size > 0 && !addresses.has(lower(l.address))) return false;
+      for (let i = 0; i < topics.length; i++) {
+        const want = topics[i];
+        if (want === null || want.size === 0) continue;
+        if (i >= l.topics.length || !want.has(lower(l.topics[i]))) return false;
+      }
+      return true;
+    };
+    const out: LocatedLog[] = [];
+    for (const n of blocks) {
+      const stored = await this.chain.log.getBlock(n);
+      const receipts = await this.chain.log.getReceipts(n);
+      if (!stored || !receipts) continue;
+      if (filter.blockHash !== undefined && lower(stored.block.hash) !== lower(filter.blockHash)) continue;
+      let logIndex = 0;
+      receipts.forEach((r, txIndex) => {
+        for (const l of r.logs) {
+          if (matches(l)) {
+            out.push({ ...l, blockNumber: n, blockHash: stored.block.hash, transactionHash: r.txHash, transactionIndex: txIndex, logIndex });
+          }
+          logIndex++;
+        }
+      });
+      if (out.length > MAX_LOGS) throw new QueryError('QUERY_LIMIT', `query returned more than ${MAX_LOGS} results`);
+    }
+    return out;
+  }
+
+  private state(tag: BlockTag): Promise<ChainState> {
+    return this.chain.stateAt(this.tagNumber(tag));
+  }
+
+  /** The block a call at `tag` runs in: the next block for 'pending', else the block itself. */
+  private async env(tag: BlockTag): Promise<BlockEnv> {
+    const head = this.chain.headHeaderNow();
+    if (tag === 'pending') return nextBlockEnv(head, this.chain.genesis, BigInt(Math.floor(Date.now() / 1000)));
+    const n = this.tagNumber(tag);
+    if (n === head.number) return blockEnvFromHeader(head);
+    const stored = await this.chain.log.getBlock(n);
+    if (!stored) throw new QueryError('UNKNOWN_BLOCK', 'header not found');
+    return blockEnvFromHeader(stored.block.header);
+  }
+
+  async getBalance(address: Address, tag: BlockTag): Promise<bigint> {
+    return (await this.state(tag)).getBalance(address);
+  }
+
+  async getNonce(address: Address, tag: BlockTag): Promise<bigint> {
+    const n = (await this.state(tag)).getNonce(address);
+    return tag === 'pending' ? this.chain.pool.pendingNonce(lower(address), n) : n;
+  }
+
+  async getCode(address: Address, tag: BlockTag): Promise<Hex> {
+    return (await this.state(tag)).getCode(address);
+  }
+
+  async call(msg: CallMsg, tag: BlockTag): Promise<CallResult> {
+    const env = await this.env(tag);
+    return (await this.state(tag)).call(msg, env);
+  }
+
+  async estimateGas(msg: CallMsg, tag: BlockTag): Promise<bigint> {
+    const env = await this.env(tag);
+    return (await this.state(tag)).estimateGas(msg, env);
+  }
+
+  async getProof(key: Bytes, tag: BlockTag): Promise<StateProofJson> {
+    const n = this.tagNumber(tag);
+    const state = await this.state(tag);
+    const value = state.store.get(key);
+    return { key: bytesToHex(key), value: value === undefined ? null : bytesToHex(value), stateRoot: state.root(), blockNumber: n, proof: state.prove(key) };
+  }
+
+  sendRawTransaction(raw: Bytes): Promise<Hex> {
+    return this.chain.submit(raw);
+  }
+
+  pendingTransactions(): SignedTx[] {
+    return this.chain.pool.all();
+  }
+
+  gasPrice(): bigint {
+    return this.chain.nextBaseFee() + DEFAULT_TIP;
+  }
+
+  maxPriorityFeePerGas(): bigint {
+    return DEFAULT_TIP;
+  }
+
+  async feeHistory(blockCount: number, newest: BlockTag, percentiles: number[]): Promise<FeeHistory> {
+    const last = this.tagNumber(newest);
+    const count = BigInt(Math.max(0, Math.min(blockCount, Number(last) + 1)));
+    const oldest = last - count + 1n;
+    const baseFeePerGas: bigint[] = [];
+    const gasUsedRatio: number[] = [];
+    const reward: bigint[][] = [];
+    for (let n = oldest; n <= last; n++) {
+      const stored = await this.chain.log.getBlock(n);
+      if (!stored) throw new QueryError('UNKNOWN_BLOCK', 'header not found');
+      const h = stored.block.header;
+      baseFeePerGas.push(h.baseFee);
+      gasUsedRatio.push(h.gasLimit === 0n ? 0 : Number(h.gasUsed) / Number(h.gasLimit));
+      if (percentiles.length > 0) reward.push(await this.rewards(n, h.baseFee, h.gasUsed, percentiles));
+    }
+    // and the base fee of the block after the newest, as eth_feeHistory defines
+    const lastHeader = (await this.chain.log.getBlock(last))?.block.header;
+    if (lastHeader) baseFeePerGas.push(nextBlockEnv(lastHeader, this.chain.genesis, lastHeader.timestamp).baseFee);
+    const out: FeeHistory = { oldestBlock: oldest, baseFeePerGas, gasUsedRatio };
+    if (percentiles.length > 0) out.reward = reward;
+    return out;
+  }
+
+  /** Tips at the given gas-weighted percentiles of one block (geth's eth_feeHistory rule). */
+  private async rewards(n: bigint, baseFee: bigint, gasUsed: bigint, percentiles: number[]): Promise<bigint[]> {
+    const receipts = (await this.chain.log.getReceipts(n)) ?? [];
+    if (receipts.length === 0 || gasUsed === 0n) return percentiles.map(() => 0n);
+    const tips = receipts.map((r) => ({ tip: r.effectiveGasPrice - baseFee, gas: r.gasUsed })).sort((a, b) => (a.tip < b.tip ? -1 : a.tip > b.tip ? 1 : 0));
+    const out: bigint[] = [];
+    let i = 0;
+    let sum = tips[0].gas;
+    for (const p of percentiles) {
+      const threshold = (Number(gasUsed) * p) / 100;
+      while (Number(sum) < threshold && i < tips.length - 1) {
+        i++;
+        sum += tips[i].gas;
+      }
+      out.push(tips[i].tip);
+    }
+    return out;
+  }
+
+  /** The node holds no user keys. */
+  accounts(): Address[] {
+    return [];
+  }
+
+  syncStatus(): SyncStatus {
+    const head = this.chain.headHeaderNow();
+    return {
+      role: 'sequencer',
+      headNumber: head.number,
+      headHash: this.chain.log.head()?.hash ?? '0x',
+      targetNumber: head.number,
+      pendingTxs: this.chain.pool.size,
+      snapshotNumber: this.chain.lastSnapshot,
+    };
+  }
+
+  metricsText(): string {
+    return this.chain.metrics.registry.render();
+  }
+}

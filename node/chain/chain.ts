@@ -1,0 +1,328 @@
+// The node's chain: event log + head state + pool. Opening it loads the newest snapshot, replays the
+// log tail through applyBlock and reloads the pool journal. Sealing builds a block from the pool,
+// writes it (with its indexes, an optional snapshot and the journal removals) in one fsynced batch,
+// and only then publishes it.
+import { EventEmitter } from 'node:events';
+import type { Genesis } from '../../genesis/index.ts';
+import {
+  ChainState,
+  buildBlock,
+  genesisBlock,
+  intrinsicGas,
+  nextBaseFee,
+  privateKeyToAddress,
+  type Address,
+  type Block,
+  type BlockHeader,
+  type Receipt,
+  type SignedTx,
+} from '../../state-machine/index.ts';
+import type { Bytes, Hex } from '../../state-machine/crypto/hash.ts';
+import { ConfigError, StoreError, TxPoolError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { nodeMetrics, type NodeMetrics } from '../metrics.ts';
+import { EventLog, openDb } from '../store/event-log.ts';
+import { createDecoder, decodeFailure, decodeRaw, type TxDecoder } from '../txpool/decode.ts';
+import { Journal } from '../txpool/journal.ts';
+import { TxPool, type PoolContext, type PoolLimits } from '../txpool/pool.ts';
+import { StateHistory } from './state-history.ts';
+
+export interface ChainOptions {
+  genesis: Genesis;
+  dataDir: string;
+  /** signs sealed blocks; must be the genesis sequencer's key */
+  sequencerKey: Bytes | null;
+  snapshotInterval: number;
+  poolLimits: PoolLimits;
+  recoverWorkers: number;
+  logger: Logger;
+  metrics?: NodeMetrics;
+  /** milliseconds since the epoch; block timestamps come from it */
+  now?: () => number;
+}
+
+/** A tx in one of the recent blocks kept decoded in memory (receipt polling hits this, not LevelDB). */
+interface RecentTx {
+  tx: SignedTx;
+  receipt: Receipt;
+  blockNumber: bigint;
+  blockHash: Hex;
+  index: number;
+}
+
+const RECENT_TX_BLOCKS = 256n;
+/** Skip reasons after which a tx can never become valid: it leaves the pool. */
+const DROP_ON_SKIP = new Set(['NONCE_TOO_LOW', 'INTRINSIC_GAS_TOO_LOW', 'INSUFFICIENT_FUNDS', 'WRONG_CHAIN', 'TIP_ABOVE_FEE_CAP']);
+
+export class Chain {
+  readonly events = new EventEmitter();
+  readonly pool: TxPool;
+  readonly metrics: NodeMetrics;
+  readonly genesis: Genesis;
+  readonly history: StateHistory;
+  private head: ChainState;
+  private headHeader: BlockHeader;
+  private readonly recentTxs = new Map<Hex, RecentTx>();
+  private readonly recentByBlock = new Map<bigint, Hex[]>();
+  private sealing: Promise<Block | null> | null = null;
+  private closed = false;
+  /** newest block with a snapshot on disk */
+  lastSnapshot: bigint | null = null;
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly opts: ChainOptions,
+    readonly log: EventLog,
+    readonly journal: Journal,
+    private readonly decoder: TxDecoder,
+    head: ChainState,
+    headHeader: BlockHeader,
+  ) {
+    this.genesis = opts.genesis;
+    this.metrics = opts.metrics ?? nodeMetrics();
+    this.pool = new TxPool(opts.poolLimits);
+    this.head = head;
+    this.headHeader = headHeader;
+    this.now = opts.now ?? Date.now;
+    this.history = new StateHistory(opts.genesis, log, (n) => this.metrics.replayedBlocksTotal.inc(n));
+    this.events.setMaxListeners(0);
+    journal.onCommit = () => this.metrics.journalCommitsTotal.inc();
+    this.metrics.headNumber.track(() => Number(this.headHeader.number));
+    this.metrics.txpoolPendingTotal.track(() => this.pool.counts((a) => this.head.getNonce(a)).pending);
+    this.metrics.txpoolQueuedTotal.track(() => this.pool.counts((a) => this.head.getNonce(a)).queued);
+  }
+
+  /** Opens (or initialises) the data dir: genesis check, snapshot + replay, journal reload. */
+  static async open(opts: ChainOptions): Promise<Chain> {
+    const g = opts.genesis;
+    if (opts.sequencerKey !== null && privateKeyToAddress(opts.sequencerKey) !== g.sequencer) {
+      throw new ConfigError('sequencerKey', `key is for ${privateKeyToAddress(opts.sequencerKey)}, genesis sequencer is ${g.sequencer}`);
+    }
+    const log = await EventLog.open(await openDb(opts.dataDir));
+    try {
+      const genesisState = ChainState.fromGenesis(g);
+      const gBlock = genesisBlock(g, genesisState);
+      const known = log.head();
+      if (known === null) {
+        await log.writeBlock({ block: gBlock, senders: [], receipts: [] });
+      } else {
+        const stored0 = await log.getBlock(0n);
+        if (stored0?.block.hash !== gBlock.hash) {
+          throw new ConfigError('genesis', `data dir holds a chain with genesis ${stored0?.block.hash ?? 'none'}, this genesis is ${gBlock.hash}`);
+        }
+      }
+      const head = log.head();
+      if (head === null) throw new StoreError('no head after writing genesis');
+      const history = new StateHistory(g, log);
+      const t0 = performance.now();
+      const { state, header, stats } = await history.rebuild(head.number);
+      if (state.root() !== header.stateRoot) throw new StoreError(`replayed state root ${state.root()} differs from head ${header.stateRoot}`);
+      opts.logger.info(
+        { head: head.number, fromSnapshot: stats.fromSnapshot, replayed: stats.replayed, ms: Math.round(performance.now() - t0) },
+        'state loaded',
+      );
+      const chain = new Chain(opts, log, new Journal(log.db), createDecoder(g.chainId, opts.recoverWorkers), state, header);
+      chain.metrics.replayedBlocksTotal.inc(stats.replayed);
+      chain.lastSnapshot = (await log.snapshotAtOrBelow(head.number))?.number ?? null;
+      await chain.reloadJournal();
+      return chain;
+    } catch (e) {
+      await log.close();
+      throw e;
+    }
+  }
+
+  /** Re-pools every journalled tx still valid against the head; drops the rest from the journal. */
+  private async reloadJournal(): Promise<void> {
+    const entries = await this.journal.all();
+    const decoded: SignedTx[] = [];
+    const stale: Hex[] = [];
+    for (const e of entries) {
+      const r = decodeRaw(e.raw, this.genesis.chainId);
+      if (r.ok) decoded.push(r.tx);
+      else stale.push(e.hash);
+    }
+    // nonce order per sender, so each tx finds its predecessor already pooled
+    decoded.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
+    const ctx = this.poolContext();
+    let pooled = 0;
+    for (const tx of decoded) {
+      try {
+        this.pool.add(tx, ctx);
+        pooled++;
+      } catch (e) {
+        if (!(e instanceof TxPoolError)) throw e;
+        stale.push(tx.hash);
+      }
+    }
+    this.journal.remove(stale);
+    await this.journal.flushed();
+    if (entries.length > 0) this.opts.logger.info({ pooled, dropped: stale.length }, 'pool journal reloaded');
+  }
+
+  headHeaderNow(): BlockHeader {
+    return this.headHeader;
+  }
+
+  headState(): ChainState {
+    return this.head;
+  }
+
+  /** State after block n (the head's without replay). */
+  async stateAt(n: bigint): Promise<ChainState> {
+    if (n >= this.headHeader.number) return this.head;
+    return this.history.at(n);
+  }
+
+  nextBaseFee(): bigint {
+    return nextBaseFee(this.headHeader, this.genesis.baseFee);
+  }
+
+  private poolContext(): PoolContext {
+    const head = this.head;
+    return {
+      chainId: this.genesis.chainId,
+      blockGasLimit: this.genesis.gasLimit,
+      baseFee: this.nextBaseFee(),
+      intrinsicGas,
+      nonceOf: (a) => head.getNonce(a),
+      balanceOf: (a) => head.getBalance(a),
+    };
+  }
+
+  /**
+   * Validates and pools a raw tx; resolves with its hash once the tx is durable in the journal.
+   * Throws TxPoolError (geth's messages) on refusal.
+   */
+  async submit(raw: Bytes): Promise<Hex> {
+    if (this.closed) throw new TxPoolError('NODE_CLOSED', 'node is shutting down');
+    const t0 = performance.now();
+    const r = await this.decoder.decode(raw);
+    this.metrics.recoverSeconds.observe((performance.now() - t0) / 1000);
+    if (!r.ok) {
+      this.metrics.txpoolRejectedTotal.inc();
+      throw decodeFailure(r);
+    }
+    const tx = r.tx;
+    let replaced: SignedTx | undefined;
+    try {
+      replaced = this.pool.add(tx, this.poolContext()).replaced;
+    } catch (e) {
+      this.metrics.txpoolRejectedTotal.inc();
+      throw e;
+    }
+    try {
+      await this.journal.append([{ hash: tx.hash, raw: tx.raw }], replaced ? [replaced.hash] : []);
+    } catch (e) {
+      this.pool.remove(tx.hash);
+      this.opts.logger.error({ err: e, tx: tx.hash }, 'journal write failed');
+      throw new TxPoolError('TXPOOL_JOURNAL', 'could not persist the transaction');
+    }
+    this.metrics.txpoolAcceptedTotal.inc();
+    this.events.emit('pendingTx', tx.hash);
+    return tx.hash;
+  }
+
+  /** True when the pool holds a tx that could go into the next block. */
+  hasExecutable(): boolean {
+    return this.pool.select(this.genesis.gasLimit, this.nextBaseFee(), (a) => this.head.getNonce(a)).length > 0;
+  }
+
+  /**
+   * Seals one block from the pool (none when nothing is executable). Calls are serialised. After the
+   * batch is on disk: head state and pool move on, included txs leave the journal, 'block' fires.
+   */
+  seal(): Promise<Block | null> {
+    const run = (this.sealing ?? Promise.resolve(null)).catch(() => null).then(() => this.sealOnce());
+    this.sealing = run;
+    return run;
+  }
+
+  private async sealOnce(): Promise<Block | null> {
+    const key = this.opts.sequencerKey;
+    if (key === null || this.closed) return null;
+    // Everything selected below must already be durable in the journal (acknowledged == persisted).
+    await this.journal.flushed();
+    const t0 = performance.now();
+    const parent = this.headHeader;
+    const candidates = this.pool.select(this.genesis.gasLimit, this.nextBaseFee(), (a) => this.head.getNonce(a));
+    if (candidates.length === 0) return null;
+    const nowSec = BigInt(Math.floor(this.now() / 1000));
+    const timestamp = nowSec > parent.timestamp ? nowSec : parent.timestamp;
+    const built = buildBlock(this.head, parent, candidates, { timestamp, sequencerKey: key });
+    const { block, receipts, included, skipped } = built;
+    const n = block.header.number;
+    const drop = skipped.filter((s) => DROP_ON_SKIP.has(s.code)).map((s) => s.tx.hash);
+    const snapshot = n % BigInt(this.opts.snapshotInterval) === 0n ? this.head.snapshot() : undefined;
+    const tw = performance.now();
+    try {
+      await this.log.writeBlock({
+        block,
+        senders: included.map((t) => t.from),
+        receipts,
+        snapshot,
+        journalRemovals: [...included.map((t) => t.hash), ...drop],
+      });
+    } catch (e) {
+      // The in-memory head already moved; the log did not. Rebuild the head from the log.
+      this.opts.logger.error({ err: e, block: n }, 'block write failed; reloading head state from the log');
+      const head = this.log.head();
+      if (head === null) throw e;
+      const { state, header } = await this.history.rebuild(head.number);
+      this.head = state;
+      this.headHeader = header;
+      throw e;
+    }
+    this.metrics.blockWriteSeconds.observe((performance.now() - tw) / 1000);
+    this.headHeader = block.header;
+    if (snapshot) this.lastSnapshot = n;
+    for (const h of drop) this.pool.remove(h);
+    const touched = new Set<Address>(included.map((t) => t.from));
+    const pruned = this.pool.prune(touched, (a) => this.head.getNonce(a));
+    const includedSet = new Set(included.map((t) => t.hash));
+    this.journal.remove(pruned.filter((h) => !includedSet.has(h)));
+    this.rememberTxs(block, included, receipts);
+
+    const seconds = (performance.now() - t0) / 1000;
+    this.metrics.blockSealSeconds.observe(seconds);
+    this.metrics.blocksSealedTotal.inc();
+    this.metrics.blockTxs.observe(included.length);
+    this.metrics.txsIncludedTotal.inc(included.length);
+    this.opts.logger.info(
+      { block: Number(n), txs: included.length, skipped: skipped.length, gasUsed: block.header.gasUsed.toString(), ms: Math.round(seconds * 1000) },
+      'sealed block',
+    );
+    this.events.emit('block', block, receipts);
+    return block;
+  }
+
+  private rememberTxs(block: Block, txs: SignedTx[], receipts: Receipt[]): void {
+    const n = block.header.number;
+    const hashes: Hex[] = [];
+    txs.forEach((tx, index) => {
+      this.recentTxs.set(tx.hash, { tx, receipt: receipts[index], blockNumber: n, blockHash: block.hash, index });
+      hashes.push(tx.hash);
+    });
+    this.recentByBlock.set(n, hashes);
+    const old = n - RECENT_TX_BLOCKS;
+    const gone = this.recentByBlock.get(old);
+    if (gone) {
+      for (const h of gone) this.recentTxs.delete(h);
+      this.recentByBlock.delete(old);
+    }
+  }
+
+  recentTx(hash: Hex): RecentTx | undefined {
+    return this.recentTxs.get(hash);
+  }
+
+  /** Stops accepting txs, waits for a seal in progress, closes workers and the database. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.sealing?.catch(() => null);
+    await this.journal.flushed();
+    await this.decoder.close();
+    await this.log.close();
+  }
+}

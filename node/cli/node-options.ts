@@ -1,0 +1,80 @@
+// Flags shared by `verity devnet` and `verity node`, and the step from parsed flags to a NodeConfig
+// (defaults < --config file < environment < flags) and a running node with clean shutdown.
+import { Option, type Command } from 'commander';
+import type { Genesis } from '../../genesis/index.ts';
+import { loadConfig, type NodeConfig } from '../config.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { startNode, type RunningNode } from '../verity-node.ts';
+
+export interface CommonFlags {
+  config?: string;
+  datadir?: string;
+  snapshotInterval?: string;
+  recoverWorkers?: string;
+  txpoolMaxPerSender?: string;
+  txpoolMaxTotal?: string;
+  logLevel?: string;
+}
+
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'JSON config file (settings: see docs/node.md)')
+    .option('--datadir <dir>', 'data directory (LevelDB event log, snapshots, pool journal)')
+    .option('--snapshot-interval <blocks>', 'write a state snapshot every N blocks (default 100)')
+    .option('--recover-workers <n>', 'worker threads for sender recovery, 0 = main thread (default 0)')
+    .option('--txpool-max-per-sender <n>', 'pooled txs per sender (default 64)')
+    .option('--txpool-max-total <n>', 'pooled txs in all (default 50000)')
+    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON lines)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']));
+}
+
+export function commonConfigFlags(f: CommonFlags): Partial<Record<keyof NodeConfig, unknown>> {
+  return {
+    dataDir: f.datadir,
+    snapshotInterval: f.snapshotInterval,
+    recoverWorkers: f.recoverWorkers,
+    txpoolMaxPerSender: f.txpoolMaxPerSender,
+    txpoolMaxTotal: f.txpoolMaxTotal,
+    logLevel: f.logLevel,
+  };
+}
+
+export function resolveConfig(f: CommonFlags, flags: Partial<Record<keyof NodeConfig, unknown>>): NodeConfig {
+  return loadConfig({ file: f.config, env: process.env, flags: { ...commonConfigFlags(f), ...flags } });
+}
+
+/**
+ * Starts the node, prints the parseable "rpc listening on URL" line on stdout, and stops cleanly on
+ * SIGINT/SIGTERM (a second signal exits at once). `onStopped` runs after the node has stopped.
+ */
+export async function runUntilSignal(
+  config: NodeConfig,
+  genesis: Genesis,
+  banner: (logger: Logger) => void,
+  onStopped: () => void = () => undefined,
+): Promise<RunningNode> {
+  const logger = createLogger(config.logLevel);
+  const node = await startNode(config, genesis, logger);
+  banner(logger);
+  process.stdout.write(`rpc listening on ${node.url}\n`);
+  let signalled = false;
+  const shutdown = (signal: string): void => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    logger.info({ signal }, 'shutting down');
+    node.stop().then(
+      () => {
+        onStopped();
+        logger.info('stopped');
+        logger.flush();
+        process.exit(0);
+      },
+      (e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  return node;
+}
