@@ -1,0 +1,173 @@
+// End to end with viem against a real node in this process: LevelDB in a temp dir, the sequencer
+// loop, the pool, the modules. Transfers and fees, pending nonces, a stake module call through its
+// ABI with its event from the receipt and from eth_getLogs, a view call, newHeads over WebSocket.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createPublicClient, createWalletClient, defineChain, http, parseEventLogs, webSocket, type PublicClient,
+} from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/devnet.ts';
+import type { Genesis } from '../../genesis/index.ts';
+import { DEFAULT_CONFIG } from '../../node/config.ts';
+import { createLogger } from '../../node/logger.ts';
+import { startNode, type RunningNode } from '../../node/verity-node.ts';
+import { DEFAULT_FEE_VAULT, MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
+import { stakeAbi } from '../../state-machine/modules/stake/abi.ts';
+import { createVerityClient } from '../client.ts';
+
+const ETHER = 10n ** 18n;
+const keys = devnetAccounts(3); // devnet-only keys of the public test mnemonic
+const [alice, bob, carol] = keys.map((k) => privateKeyToAccount(k.privateKey));
+
+async function startTempNode(genesis: Genesis): Promise<{ node: RunningNode; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'verity-rpc-e2e-'));
+  const node = await startNode(
+    { ...DEFAULT_CONFIG, dataDir: dir, rpcPort: 0, sequencerKey: keys[0].privateKey, logLevel: 'silent' },
+    genesis,
+    createLogger('silent'),
+  );
+  return { node, dir };
+}
+
+function chainOf(genesis: Genesis) {
+  return defineChain({
+    id: Number(genesis.chainId), name: 'verity-devnet', nativeCurrency: { name: 'Verity', symbol: 'VRT', decimals: 18 },
+    rpcUrls: { default: { http: [] } },
+  });
+}
+
+describe('viem against a real node', () => {
+  const genesis = { ...defaultDevnetGenesis({ accounts: 3 }), blockIntervalMs: 50 };
+  const chain = chainOf(genesis);
+  let node: RunningNode;
+  let dir: string;
+  let client: PublicClient;
+
+  beforeAll(async () => {
+    ({ node, dir } = await startTempNode(genesis));
+    client = createPublicClient({ chain, transport: http(node.url), pollingInterval: 25 });
+  });
+  afterAll(async () => {
+    await node?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a transfer: receipt, balances, and the fee vault gains gasUsed * effectiveGasPrice', async () => {
+    const wallet = createWalletClient({ account: bob, chain, transport: http(node.url) });
+    const [bobBefore, carolBefore, vaultBefore] = await Promise.all(
+      [bob.address, carol.address, DEFAULT_FEE_VAULT].map((address) => client.getBalance({ address })),
+    );
+    const hash = await wallet.sendTransaction({ to: carol.address, value: 12_345n });
+    const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 25 });
+    expect(receipt).toMatchObject({ status: 'success', type: 'eip1559', from: bob.address.toLowerCase(), to: carol.address.toLowerCase() });
+    const fee = receipt.gasUsed * receipt.effectiveGasPrice;
+    expect(fee).toBeGreaterThan(0n);
+    const at = { blockNumber: receipt.blockNumber };
+    expect(await client.getBalance({ address: carol.address, ...at })).toBe(carolBefore + 12_345n);
+    expect(await client.getBalance({ address: bob.address, ...at })).toBe(bobBefore - 12_345n - fee);
+    expect(await client.getBalance({ address: DEFAULT_FEE_VAULT, ...at })).toBe(vaultBefore + fee);
+    const block = await client.getBlock({ blockNumber: receipt.blockNumber, includeTransactions: true });
+    expect(block.transactions.map((t) => t.hash)).toContain(hash);
+    expect(block.miner).toBe(DEFAULT_FEE_VAULT);
+    expect(await client.getTransaction({ hash })).toMatchObject({ hash, blockNumber: receipt.blockNumber, nonce: 0 });
+  });
+
+  it('stake: writeContract bond(), Bonded from the receipt and from eth_getLogs, stakeOf via eth_call', async () => {
+    const wallet = createWalletClient({ account: alice, chain, transport: http(node.url) });
+    const stake = MODULE_ADDRESSES.stake;
+    expect(await client.getCode({ address: stake })).not.toBeUndefined();
+    const before = await client.readContract({ address: stake, abi: stakeAbi, functionName: 'stakeOf', args: [alice.address] });
+    const { request } = await client.simulateContract({ account: alice, address: stake, abi: stakeAbi, functionName: 'bond', value: 2n * ETHER });
+    const hash = await wallet.writeContract(request);
+    const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 25 });
+    expect(receipt.status).toBe('success');
+    const [bonded] = parseEventLogs({ abi: stakeAbi, eventName: 'Bonded', logs: receipt.logs });
+    expect(bonded.args).toEqual({ staker: alice.address, amount: 2n * ETHER, bonded: before + 2n * ETHER });
+    const fromLogs = await client.getContractEvents({
+      address: stake, abi: stakeAbi, eventName: 'Bonded', args: { staker: alice.address }, fromBlock: 0n,
+    });
+    expect(fromLogs.map((l) => l.transactionHash)).toContain(hash);
+    const viaGetLogs = await client.getLogs({ address: stake, event: stakeAbi[9], fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber });
+    expect(viaGetLogs[0]).toMatchObject({ transactionHash: hash, logIndex: bonded.logIndex, args: bonded.args });
+    const after = await client.readContract({ address: stake, abi: stakeAbi, functionName: 'stakeOf', args: [alice.address] });
+    expect(after).toBe(before + 2n * ETHER);
+    const atBefore = await client.readContract({ address: stake, abi: stakeAbi, functionName: 'stakeOf', args: [alice.address], blockNumber: receipt.blockNumber - 1n });
+    expect(atBefore).toBe(before);
+  });
+
+  it('a reverting module call fails eth_estimateGas / eth_call with code 3 and the reason', async () => {
+    await expect(
+      client.simulateContract({ account: carol, address: MODULE_ADDRESSES.stake, abi: stakeAbi, functionName: 'beginUnbond', args: [10n ** 30n] }),
+    ).rejects.toThrow(/revert/i);
+    const res = await fetch(node.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_call', params: [{ from: carol.address, to: MODULE_ADDRESSES.stake, data: '0x3ccfd60b' }, 'latest'] }),
+    });
+    const body = (await res.json()) as { error?: { code: number; message: string; data?: string } };
+    expect(body.error?.code).toBe(3);
+    expect(body.error?.message).toMatch(/^execution reverted/);
+    expect(body.error?.data).toMatch(/^0x/);
+  });
+
+  it('newHeads over WebSocket (viem watchBlocks) and the typed verity client', async () => {
+    const ws = createPublicClient({ chain, transport: webSocket(node.rpc.wsUrl) });
+    const heads: bigint[] = [];
+    const stop = ws.watchBlocks({ onBlock: (b) => heads.push(b.number) });
+    await new Promise((r) => setTimeout(r, 50));
+    const wallet = createWalletClient({ account: carol, chain, transport: http(node.url) });
+    const hash = await wallet.sendTransaction({ to: bob.address, value: 1n });
+    const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 25 });
+    await expect.poll(() => heads.includes(receipt.blockNumber), { timeout: 3000, interval: 20 }).toBe(true);
+    stop();
+    await ws.transport.getRpcClient().then((c) => c.close());
+
+    const vc = createVerityClient(node.url);
+    const status = await vc.verity.syncStatus();
+    expect(status.role).toBe('sequencer');
+    expect(status.headNumber).toBeGreaterThanOrEqual(receipt.blockNumber);
+  });
+});
+
+describe('pending state against a real node', () => {
+  // A long block interval: nothing is sealed unless the test asks for it.
+  const genesis = { ...defaultDevnetGenesis({ accounts: 3 }), blockIntervalMs: 3_600_000 };
+  const chain = chainOf(genesis);
+  let node: RunningNode;
+  let dir: string;
+
+  beforeAll(async () => {
+    ({ node, dir } = await startTempNode(genesis));
+  });
+  afterAll(async () => {
+    await node?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("eth_getTransactionCount 'pending' counts pooled transactions; sealing moves 'latest'", async () => {
+    const client = createPublicClient({ chain, transport: http(node.url) });
+    const wallet = createWalletClient({ account: bob, chain, transport: http(node.url) });
+    const hashes = [];
+    for (let i = 0; i < 3; i++) hashes.push(await wallet.sendTransaction({ to: carol.address, value: 1n }));
+    expect(await client.getTransactionCount({ address: bob.address, blockTag: 'pending' })).toBe(3);
+    expect(await client.getTransactionCount({ address: bob.address })).toBe(0);
+    expect((await client.getTransaction({ hash: hashes[2] })).blockNumber).toBeNull();
+    expect(await client.getTransactionReceipt({ hash: hashes[0] }).catch((e: Error) => e.name)).toBe('TransactionReceiptNotFoundError');
+    const dup = await fetch(node.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0', id: 1, method: 'eth_sendRawTransaction',
+        params: [await wallet.signTransaction({ to: carol.address, value: 1n, nonce: 0, gas: 21_000n, maxFeePerGas: 2n * 10n ** 9n, maxPriorityFeePerGas: 10n ** 9n })],
+      }),
+    });
+    expect(((await dup.json()) as { error: { code: number; message: string } }).error).toMatchObject({ code: -32000 });
+    await node.chain.seal();
+    expect(await client.getTransactionCount({ address: bob.address })).toBe(3);
+    const receipt = await client.getTransactionReceipt({ hash: hashes[2] });
+    expect(receipt).toMatchObject({ status: 'success', transactionIndex: 2 });
+  });
+});
