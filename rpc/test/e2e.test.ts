@@ -150,7 +150,7 @@ describe('pending state against a real node', () => {
   it("eth_getTransactionCount 'pending' counts pooled transactions; sealing moves 'latest'", async () => {
     const client = createPublicClient({ chain, transport: http(node.url) });
     const wallet = createWalletClient({ account: bob, chain, transport: http(node.url) });
-    const hashes = [];
+    const hashes: `0x${string}`[] = [];
     for (let i = 0; i < 3; i++) hashes.push(await wallet.sendTransaction({ to: carol.address, value: 1n }));
     expect(await client.getTransactionCount({ address: bob.address, blockTag: 'pending' })).toBe(3);
     expect(await client.getTransactionCount({ address: bob.address })).toBe(0);
