@@ -18,10 +18,10 @@ const EXP_P5 = f32(0x3f000000);
 const EXP_OVERFLOW = f32(0x42b17217); // largest x with expf(x) finite
 const EXP_UNDERFLOW = f32(0xc2d00000); // -104: below it expf(x) < 2^-150 rounds to +0
 
-export function expf(x: number): number {
-  if (x !== x) return NAN_F32;
-  if (x > EXP_OVERFLOW) return Infinity;
-  if (x < EXP_UNDERFLOW) return 0;
+/** exp(x) ≈ (hi + lo)·2^k for finite x in [EXP_UNDERFLOW, EXP_OVERFLOW]; hi = fl(1 + q), lo its exact tail. */
+const EXP = { hi: 0, lo: 0, k: 0 };
+
+function expCore(x: number): void {
   const k = fl(fl(fl(x * LOG2E) + ROUND_SHIFT) - ROUND_SHIFT);
   const r = fl(fl(x - fl(k * LN2_HI)) - fl(k * LN2_LO));
   const z = fl(r * r);
@@ -31,9 +31,20 @@ export function expf(x: number): number {
   p = fl(fl(p * r) + EXP_P3);
   p = fl(fl(p * r) + EXP_P4);
   p = fl(fl(p * r) + EXP_P5);
-  const y = fl(fl(fl(p * z) + r) + 1);
-  // one rounding of y·2^k (exact in double, so denormal results are rounded once)
-  return fl(y * pow2(k));
+  const q = fl(fl(p * z) + r);
+  const hi = fl(1 + q);
+  EXP.hi = hi;
+  EXP.lo = fl(q - fl(hi - 1)); // exact: |q| < 1
+  EXP.k = k;
+}
+
+export function expf(x: number): number {
+  if (x !== x) return NAN_F32;
+  if (x > EXP_OVERFLOW) return Infinity;
+  if (x < EXP_UNDERFLOW) return 0;
+  expCore(x);
+  // one rounding of hi·2^k (exact in double, so denormal results are rounded once)
+  return fl(EXP.hi * pow2(EXP.k));
 }
 
 // ---------------------------------------------------------------- log
@@ -82,12 +93,26 @@ export function logf(x: number): number {
 }
 
 // ---------------------------------------------------------------- sigmoid, tanh
-/** sigmoid(x) = 1/(1+e^-x) for x >= 0, e^x/(1+e^x) for x < 0 (no overflow, no cancellation). */
+/**
+ * sigmoid(x) = 1/(1+e) with e = e^-x for x >= 0, e/(1+e) with e = e^x for x < 0, e = eh + el from
+ * expCore; the rounding error of 1 + eh is recovered exactly (Fast2Sum) and folded back in.
+ */
 export function sigmoidf(x: number): number {
   if (x !== x) return NAN_F32;
-  if (x >= 0) return fl(1 / fl(1 + expf(-x)));
-  const e = expf(x);
-  return fl(e / fl(1 + e));
+  const t = x >= 0 ? -x : x; // t <= 0
+  if (t < EXP_UNDERFLOW) return x >= 0 ? 1 : 0;
+  expCore(t);
+  const scale = pow2(EXP.k);
+  const eh = fl(EXP.hi * scale);
+  const el = fl(EXP.lo * scale);
+  const d = fl(1 + eh);
+  const derr = fl(fl(eh - fl(d - 1)) + el); // 1 + e = d + derr
+  if (x >= 0) {
+    const s0 = fl(1 / d);
+    return fl(s0 - fl(s0 * fl(derr / d)));
+  }
+  const s0 = fl(eh / d);
+  return fl(s0 + fl(fl(el - fl(s0 * derr)) / d));
 }
 
 const TANH_SMALL = f32(0x3f0ccccd); // 0.55: below, an odd polynomial; above, via expf
@@ -138,36 +163,50 @@ const COS_C2 = f32(0xbab6061a);
 const COS_C3 = f32(0x37ccf5ce);
 const FAST_REDUCTION_LIMIT = 4096;
 
-/** sin on [−π/4, π/4]: r + r·z·(S1 + z·(S2 + z·S3)) */
-function sinKernel(r: number): number {
+/** sin(r + rlo) on [−π/4, π/4]: r + (r·z·P(z) + rlo), P(z) = S1 + z·(S2 + z·S3). */
+function sinKernel(r: number, rlo: number): number {
   const z = fl(r * r);
   let p = SIN_S3;
   p = fl(fl(p * z) + SIN_S2);
   p = fl(fl(p * z) + SIN_S1);
-  return fl(fl(fl(p * z) * r) + r);
+  return fl(r + fl(fl(fl(p * z) * r) + rlo));
 }
 
-/** cos on [−π/4, π/4]: 1 − z/2 + z²·(C1 + z·(C2 + z·C3)) as fl(fl(fl(p·z)·z) − fl(0.5·z)) + 1 */
-function cosKernel(r: number): number {
+/**
+ * cos(r + rlo) on [−π/4, π/4]: 1 − z/2 + z²·Q(z) − r·rlo, Q(z) = C1 + z·(C2 + z·C3), summed as
+ * w = fl(1 − hz); w + (((1 − w) − hz) + (z²·Q − r·rlo)) so that the rounding of 1 − hz is recovered.
+ */
+function cosKernel(r: number, rlo: number): number {
   const z = fl(r * r);
   let p = COS_C3;
   p = fl(fl(p * z) + COS_C2);
   p = fl(fl(p * z) + COS_C1);
-  const y = fl(fl(fl(p * z) * z) - fl(0.5 * z));
-  return fl(y + 1);
+  const hz = fl(0.5 * z);
+  const w = fl(1 - hz);
+  const tail = fl(fl(fl(p * z) * z) - fl(r * rlo));
+  return fl(w + fl(fl(fl(1 - w) - hz) + tail));
 }
 
-const REDUCED = { r: 0, q: 0 };
+const REDUCED = { r: 0, rlo: 0, q: 0 };
 
-/** x = k·π/2 + r with |r| <= π/4 (about); REDUCED.q = k mod 4. */
+/**
+ * x = k·π/2 + r + rlo with |r| <= about π/4 and rlo the tail of r; REDUCED.q = k mod 4.
+ * Fast path (|x| < 4096): a = x − k·P1 is exact; r1 = a − k·P2 with its exact error (TwoSum); the
+ * remaining parts go into the tail, then (r, rlo) is renormalised (Fast2Sum).
+ */
 function reducePio2(x: number): void {
   if (Math.abs(x) < FAST_REDUCTION_LIMIT) {
     const k = fl(fl(fl(x * TWO_OVER_PI) + ROUND_SHIFT) - ROUND_SHIFT);
-    let r = fl(x - fl(k * PIO2_1));
-    r = fl(r - fl(k * PIO2_2));
-    r = fl(r - fl(k * PIO2_3));
-    r = fl(r - fl(k * PIO2_4));
+    const a = fl(x - fl(k * PIO2_1));
+    const c = -fl(k * PIO2_2);
+    const s = fl(a + c);
+    const bv = fl(s - a);
+    const av = fl(s - bv);
+    const e = fl(fl(a - av) + fl(c - bv));
+    const lo = fl(fl(e - fl(k * PIO2_3)) - fl(k * PIO2_4));
+    const r = fl(s + lo);
     REDUCED.r = r;
+    REDUCED.rlo = fl(lo - fl(r - s));
     REDUCED.q = ((k % 4) + 4) % 4;
     return;
   }
@@ -198,14 +237,28 @@ function reduceLarge(x: number): void {
   }
   // r = frac·π/2·2^-(F+128)
   const rBig = frac * PIO2_128;
-  let r = roundBigToF32(rBig, -(Number(F) + 128));
+  const scale = -(Number(F) + 128);
+  let r = roundBigToF32(rBig, scale);
+  let rlo = roundBigToF32(rBig - f32ToBig(r, scale), scale);
   let q = Number(k & 3n);
   if (neg) {
     r = -r;
+    rlo = -rlo;
     q = (4 - q) & 3;
   }
   REDUCED.r = r;
+  REDUCED.rlo = rlo;
   REDUCED.q = q;
+}
+
+/** The exact value of the float32 r as an integer multiple of 2^scale (scale below r's last bit). */
+function f32ToBig(r: number, scale: number): bigint {
+  if (r === 0) return 0n;
+  const b = bitsOf(r);
+  const e = (b >>> 23) & 0xff;
+  const m = BigInt(e === 0 ? b & 0x7fffff : (b & 0x7fffff) | 0x800000);
+  const v = m << BigInt((e === 0 ? 1 : e) - 150 - scale);
+  return b >>> 31 === 1 ? -v : v;
 }
 
 /** RN_f32(v·2^scale) for a signed bigint v (round to nearest, ties to even; result is normal here). */
@@ -231,24 +284,24 @@ export function sinf(x: number): number {
   if (x !== x || x === Infinity || x === -Infinity) return NAN_F32;
   if (x === 0) return x; // keeps −0
   reducePio2(x);
-  const { r, q } = REDUCED;
+  const { r, rlo, q } = REDUCED;
   switch (q) {
-    case 0: return sinKernel(r);
-    case 1: return cosKernel(r);
-    case 2: return -sinKernel(r);
-    default: return -cosKernel(r);
+    case 0: return sinKernel(r, rlo);
+    case 1: return cosKernel(r, rlo);
+    case 2: return -sinKernel(r, rlo);
+    default: return -cosKernel(r, rlo);
   }
 }
 
 export function cosf(x: number): number {
   if (x !== x || x === Infinity || x === -Infinity) return NAN_F32;
   reducePio2(x);
-  const { r, q } = REDUCED;
+  const { r, rlo, q } = REDUCED;
   switch (q) {
-    case 0: return cosKernel(r);
-    case 1: return -sinKernel(r);
-    case 2: return -cosKernel(r);
-    default: return sinKernel(r);
+    case 0: return cosKernel(r, rlo);
+    case 1: return -sinKernel(r, rlo);
+    case 2: return -cosKernel(r, rlo);
+    default: return sinKernel(r, rlo);
   }
 }
 
