@@ -35,9 +35,15 @@ export interface TxFields {
   legacy?: boolean;
 }
 
+const signers = new Map<Hex, ReturnType<typeof privateKeyToAccount>>();
+
 /** A transaction signed by viem and decoded by the chain. */
 export async function signTx(g: Genesis, from: DevnetAccount, f: TxFields): Promise<SignedTx> {
-  const account = privateKeyToAccount(from.privateKey);
+  let account = signers.get(from.privateKey);
+  if (!account) {
+    account = privateKeyToAccount(from.privateKey);
+    signers.set(from.privateKey, account);
+  }
   const common = { chainId: Number(g.chainId), nonce: f.nonce, to: f.to, value: f.value ?? 0n, data: f.data ?? '0x', gas: f.gas ?? 100_000n };
   const raw = f.legacy
     ? await account.signTransaction({ ...common, type: 'legacy', gasPrice: f.maxFeePerGas ?? 2_000_000_000n })
