@@ -1,0 +1,60 @@
+// Foundry's cast against a real node: what a developer types first. Skipped when the optional
+// @foundry-rs/cast binary is not installed (it ships for Linux x64 only).
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/devnet.ts';
+import { DEFAULT_CONFIG } from '../../node/config.ts';
+import { createLogger } from '../../node/logger.ts';
+import { startNode, type RunningNode } from '../../node/verity-node.ts';
+import { MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
+
+const CAST = join(process.cwd(), 'node_modules', '.bin', 'cast');
+const run = promisify(execFile);
+const keys = devnetAccounts(2); // devnet-only: key 0 of the public test mnemonic
+
+describe.skipIf(!existsSync(CAST))('cast against a real node', () => {
+  const genesis = { ...defaultDevnetGenesis({ accounts: 2 }), blockIntervalMs: 50 };
+  let node: RunningNode;
+  let dir: string;
+  const cast = async (...args: string[]) =>
+    (await run(CAST, [...args, '--rpc-url', node.url], { timeout: 20_000, env: { ...process.env, FOUNDRY_DISABLE_NIGHTLY_WARNING: '1' } })).stdout.trim();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'verity-rpc-cast-'));
+    node = await startNode(
+      { ...DEFAULT_CONFIG, dataDir: dir, rpcPort: 0, sequencerKey: keys[0].privateKey, logLevel: 'silent' },
+      genesis,
+      createLogger('silent'),
+    );
+  });
+  afterAll(async () => {
+    await node?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('chain-id, send, receipt, balance, nonce, code and a module view call', async () => {
+    expect(await cast('chain-id')).toBe(genesis.chainId.toString());
+    const sent = JSON.parse(await cast('send', '--json', '--private-key', keys[0].privateKey, keys[1].address, '--value', '1000')) as {
+      transactionHash: string;
+      status: string;
+    };
+    expect(sent.status).toBe('0x1');
+    const receipt = JSON.parse(await cast('receipt', '--json', sent.transactionHash)) as { status: string; from: string; blockNumber: string };
+    expect(receipt).toMatchObject({ status: '0x1', from: keys[0].address.toLowerCase() });
+    expect(await cast('nonce', keys[0].address)).toBe('1');
+    expect(BigInt(await cast('balance', keys[1].address))).toBe(10_000n * 10n ** 18n + 1000n);
+    expect(await cast('code', MODULE_ADDRESSES.stake)).not.toBe('0x');
+    expect(await cast('call', MODULE_ADDRESSES.stake, 'stakeOf(address)(uint256)', keys[1].address)).toBe('0');
+    expect(Number(await cast('block-number'))).toBeGreaterThanOrEqual(Number(BigInt(receipt.blockNumber)));
+    const block = JSON.parse(await cast('block', receipt.blockNumber, '--json')) as { transactions: string[]; miner: string };
+    expect(block.transactions).toContain(sent.transactionHash);
+    const tx = JSON.parse(await cast('tx', sent.transactionHash, '--json')) as { hash: string; value: string };
+    expect(tx).toMatchObject({ hash: sent.transactionHash, value: '0x3e8' });
+    expect(await cast('gas-price')).toMatch(/^\d+$/);
+  });
+});
