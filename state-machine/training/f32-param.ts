@@ -24,16 +24,3 @@ export function parseF32(value: unknown, field: string): number {
   if (!Number.isFinite(x)) throw new ValidationError(field, 'must be finite as a float32');
   return x;
 }
-
-/** fl(base^n) by square-and-multiply, every product rounded to f32 (no Math.pow: engines differ). */
-export function powF32(base: number, n: number): number {
-  let result = 1;
-  let b = Math.fround(base);
-  let e = n;
-  while (e > 0) {
-    if (e & 1) result = Math.fround(result * b);
-    b = Math.fround(b * b);
-    e = Math.floor(e / 2);
-  }
-  return result;
-}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ValidationError } from '../../errors.ts';
 import { bitsOf } from '../../repops/f32.ts';
-import { parseF32, powF32 } from '../f32-param.ts';
+import { parseF32 } from '../f32-param.ts';
 import { canonicalSpecJson, parseTaskSpec, specHashHex } from '../spec-validate.ts';
 
 function base(): Record<string, unknown> {
@@ -123,20 +123,5 @@ describe('spec floats', () => {
     expect(parseF32(0.1, 'x')).toBe(Math.fround(0.1));
     expect(() => parseF32('0.1f', 'x')).toThrow(ValidationError);
     expect(() => parseF32('1e39', 'x')).toThrow(ValidationError);
-  });
-
-  it('powF32 is exact where the power is representable and rounds each product to f32', () => {
-    for (let n = 0; n < 120; n++) {
-      expect(powF32(2, n)).toBe(2 ** n);
-      expect(powF32(0.5, n)).toBe(2 ** -n);
-    }
-    fc.assert(
-      fc.property(fc.float({ min: Math.fround(0.5), max: Math.fround(1), noNaN: true }), (b) => {
-        expect(powF32(b, 1)).toBe(b);
-        expect(powF32(b, 2)).toBe(Math.fround(b * b));
-        expect(powF32(b, 3)).toBe(Math.fround(b * Math.fround(b * b)));
-        expect(powF32(b, 4)).toBe(Math.fround(Math.fround(b * b) * Math.fround(b * b)));
-      }),
-    );
   });
 });
