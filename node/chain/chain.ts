@@ -3,7 +3,7 @@
 // writes it (with its indexes, an optional snapshot and the journal removals) in one fsynced batch,
 // and only then publishes it.
 import { EventEmitter } from 'node:events';
-import type { Genesis } from '../../genesis/index.ts';
+import { genesisToJson, type Genesis } from '../../genesis/index.ts';
 import {
   ChainState,
   buildBlock,
@@ -102,13 +102,18 @@ export class Chain {
     try {
       const genesisState = ChainState.fromGenesis(g);
       const gBlock = genesisBlock(g, genesisState);
+      // The genesis file itself is kept: parameters outside the genesis block (chain id, fee rules)
+      // must match too.
+      const json = genesisToJson(g);
       const known = log.head();
       if (known === null) {
+        await log.putMeta('genesis', json);
         await log.writeBlock({ block: gBlock, senders: [], receipts: [] });
       } else {
         const stored0 = await log.getBlock(0n);
-        if (stored0?.block.hash !== gBlock.hash) {
-          throw new ConfigError('genesis', `data dir holds a chain with genesis ${stored0?.block.hash ?? 'none'}, this genesis is ${gBlock.hash}`);
+        const storedJson = await log.getMeta<string>('genesis');
+        if (stored0?.block.hash !== gBlock.hash || storedJson !== json) {
+          throw new ConfigError('genesis', `data dir holds a chain of another genesis (genesis block ${stored0?.block.hash ?? 'none'}, this one ${gBlock.hash})`);
         }
       }
       const head = log.head();

@@ -1,0 +1,138 @@
+// Load generator for bench/ingest.ts, run as its own process so that it never shares a CPU with the
+// node's event loop. Reads a job (JSON) from argv, presigns every transfer before the clock starts,
+// sends them with eth_sendRawTransaction in JSON-RPC batches over a few connections, then polls until
+// every sender's last tx has a receipt. Prints one JSON line with the timings.
+import { hexToBytes, bytesToHex } from '../state-machine/crypto/hash.ts';
+import type { Address } from '../state-machine/chain/types.ts';
+import { signTx } from '../node/devnet/sign-tx.ts';
+
+export interface LoadJob {
+  url: string;
+  chainId: string;
+  /** sender private keys (devnet-only keys derived from the public test mnemonic) */
+  keys: string[];
+  /** first nonce of each sender */
+  nonces: string[];
+  perSender: number;
+  batchSize: number;
+  concurrency: number;
+  maxFeePerGas: string;
+  maxPriorityFeePerGas: string;
+  to: Address;
+}
+
+export interface LoadResult {
+  sent: number;
+  accepted: number;
+  rejected: Record<string, number>;
+  signSeconds: number;
+  sendSeconds: number;
+  /** from the first send to the moment every tx had a receipt */
+  confirmSeconds: number;
+  acceptedPerSecond: number;
+  confirmedPerSecond: number;
+}
+
+interface RpcReply {
+  id: number;
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
+let nextId = 1;
+
+async function rpc(url: string, body: { method: string; params: unknown[] }[]): Promise<RpcReply[]> {
+  const payload = body.map((b) => ({ jsonrpc: '2.0', id: nextId++, ...b }));
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+  if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
+  const out = (await res.json()) as RpcReply[];
+  return out;
+}
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2]) as LoadJob;
+  const chainId = BigInt(job.chainId);
+  const t0 = performance.now();
+  // Interleave senders so each batch carries many senders and nonces arrive in order per sender.
+  const raws: string[] = [];
+  const last: string[] = [];
+  const keys = job.keys.map((k) => hexToBytes(k));
+  for (let i = 0; i < job.perSender; i++) {
+    for (let s = 0; s < keys.length; s++) {
+      const raw = signTx(
+        {
+          chainId,
+          nonce: BigInt(job.nonces[s]) + BigInt(i),
+          to: job.to,
+          value: 1n,
+          gasLimit: 21_000n,
+          maxFeePerGas: BigInt(job.maxFeePerGas),
+          maxPriorityFeePerGas: BigInt(job.maxPriorityFeePerGas),
+        },
+        keys[s],
+      );
+      raws.push(bytesToHex(raw));
+    }
+  }
+  const signSeconds = (performance.now() - t0) / 1000;
+
+  const batches: string[][] = [];
+  for (let i = 0; i < raws.length; i += job.batchSize) batches.push(raws.slice(i, i + job.batchSize));
+  let accepted = 0;
+  const rejected: Record<string, number> = {};
+  const hashes: string[] = new Array<string>(raws.length);
+  const start = performance.now();
+  let cursor = 0;
+  async function sender(): Promise<void> {
+    for (;;) {
+      const b = cursor++;
+      if (b >= batches.length) return;
+      const replies = await rpc(job.url, batches[b].map((r) => ({ method: 'eth_sendRawTransaction', params: [r] })));
+      replies.sort((x, y) => x.id - y.id);
+      replies.forEach((r, i) => {
+        if (r.error) rejected[r.error.message] = (rejected[r.error.message] ?? 0) + 1;
+        else {
+          accepted++;
+          hashes[b * job.batchSize + i] = String(r.result);
+        }
+      });
+    }
+  }
+  await Promise.all(Array.from({ length: job.concurrency }, () => sender()));
+  const sendSeconds = (performance.now() - start) / 1000;
+
+  // The last tx of each sender (the highest nonce) has a receipt only when all of its txs do.
+  for (let s = 0; s < keys.length; s++) {
+    const idx = (job.perSender - 1) * keys.length + s;
+    last.push(hashes[idx] ?? '');
+  }
+  const waiting = new Set(last.filter((h) => h !== ''));
+  const deadline = Date.now() + 300_000;
+  while (waiting.size > 0) {
+    if (Date.now() > deadline) throw new Error(`${waiting.size} senders still unconfirmed after 300 s`);
+    const list = [...waiting];
+    for (let i = 0; i < list.length; i += 500) {
+      const chunk = list.slice(i, i + 500);
+      const replies = await rpc(job.url, chunk.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })));
+      replies.sort((x, y) => x.id - y.id);
+      replies.forEach((r, j) => {
+        if (r.result) waiting.delete(chunk[j]);
+      });
+    }
+    if (waiting.size > 0) await new Promise((r) => setTimeout(r, 25));
+  }
+  const confirmSeconds = (performance.now() - start) / 1000;
+  const result: LoadResult = {
+    sent: raws.length,
+    accepted,
+    rejected,
+    signSeconds,
+    sendSeconds,
+    confirmSeconds,
+    acceptedPerSecond: accepted / sendSeconds,
+    confirmedPerSecond: accepted / confirmSeconds,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+await main();

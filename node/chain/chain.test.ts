@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/index.ts';
+import { hexToBytes } from '../../state-machine/crypto/hash.ts';
+import type { Address } from '../../state-machine/index.ts';
+import { signTx } from '../devnet/sign-tx.ts';
+import { TxPoolError } from '../errors.ts';
+import { DEFAULT_POOL_LIMITS } from '../txpool/pool.ts';
+import { Chain, type ChainOptions } from './chain.ts';
+
+const genesis = defaultDevnetGenesis();
+const accts = devnetAccounts(4);
+const keys = accts.map((a) => hexToBytes(a.privateKey));
+const GWEI = 10n ** 9n;
+const TO: Address = '0x00000000000000000000000000000000000000bb';
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function options(dataDir: string, over: Partial<ChainOptions> = {}): ChainOptions {
+  let t = 1_700_000_000_000;
+  return {
+    genesis,
+    dataDir,
+    sequencerKey: keys[0],
+    snapshotInterval: 3,
+    poolLimits: DEFAULT_POOL_LIMITS,
+    recoverWorkers: 0,
+    logger: pino({ level: 'silent' }),
+    now: () => (t += 1000),
+    ...over,
+  };
+}
+
+function transfer(sender: number, nonce: bigint, value = 1_000n): Uint8Array {
+  return signTx({ chainId: genesis.chainId, nonce, to: TO, value, gasLimit: 21_000n, maxFeePerGas: 100n * GWEI, maxPriorityFeePerGas: GWEI }, keys[sender]);
+}
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'verity-chain-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('Chain', () => {
+  it('seals pooled txs into blocks, and deleting snapshots changes no root', async () => {
+    const dir = tempDir();
+    let chain = await Chain.open(options(dir));
+    const blocks: { n: bigint; root: string }[] = [];
+    for (let b = 0n; b < 8n; b++) {
+      // two senders, a few txs each per block
+      await Promise.all([0, 1, 2].flatMap((s) => [0n, 1n].map((i) => chain.submit(transfer(s, b * 2n + i)))));
+      const block = await chain.seal();
+      expect(block?.transactions).toHaveLength(6);
+      blocks.push({ n: block?.header.number ?? -1n, root: block?.header.stateRoot ?? '' });
+    }
+    expect(await chain.seal()).toBeNull(); // nothing left
+    expect(chain.headState().getBalance(TO)).toBe(8n * 6n * 1_000n);
+    expect(chain.lastSnapshot).toBe(6n);
+    const balanceAt4 = (await chain.stateAt(4n)).getBalance(TO);
+    expect(balanceAt4).toBe(4n * 6n * 1_000n);
+
+    // every historical state: from snapshots and from genesis alone, the same root as the header
+    for (const { n, root } of blocks) {
+      const viaSnapshot = await chain.history.rebuild(n);
+      const viaGenesis = await chain.history.rebuild(n, { useSnapshots: false });
+      expect(viaSnapshot.state.root()).toBe(root);
+      expect(viaGenesis.state.root()).toBe(root);
+      expect(viaGenesis.stats.fromSnapshot).toBeNull();
+    }
+    const headRoot = chain.headState().root();
+    expect(await chain.log.deleteSnapshots()).toBe(2);
+    await chain.close();
+
+    chain = await Chain.open(options(dir));
+    expect(chain.headState().root()).toBe(headRoot);
+    expect(chain.lastSnapshot).toBeNull();
+    expect((await chain.stateAt(4n)).getBalance(TO)).toBe(balanceAt4);
+    expect(chain.metrics.replayedBlocksTotal.value).toBeGreaterThanOrEqual(8);
+    await chain.close();
+  });
+
+  it('keeps journalled txs across a restart and drops the ones a block included', async () => {
+    const dir = tempDir();
+    let chain = await Chain.open(options(dir));
+    const h0 = await chain.submit(transfer(1, 0n));
+    await chain.seal();
+    const queued = await chain.submit(transfer(1, 2n)); // gap at nonce 1: stays queued
+    const pending = await chain.submit(transfer(2, 0n));
+    await chain.close();
+
+    chain = await Chain.open(options(dir));
+    expect(chain.pool.has(h0)).toBe(false);
+    expect(chain.pool.has(queued)).toBe(true);
+    expect(chain.pool.has(pending)).toBe(true);
+    expect(await chain.journal.size()).toBe(2);
+    const block = await chain.seal();
+    expect(block?.transactions).toHaveLength(1);
+    expect(await chain.journal.size()).toBe(1);
+    await chain.close();
+  });
+
+  it('refuses a bad tx with a typed error and keeps going', async () => {
+    const chain = await Chain.open(options(tempDir()));
+    await expect(chain.submit(new Uint8Array([0x02, 0xc0]))).rejects.toBeInstanceOf(TxPoolError);
+    await chain.submit(transfer(0, 0n));
+    await expect(chain.submit(transfer(0, 0n))).rejects.toThrow('already known');
+    await chain.seal();
+    await expect(chain.submit(transfer(0, 0n))).rejects.toThrow('nonce too low');
+    expect(chain.metrics.txpoolRejectedTotal.value).toBe(3);
+    await chain.close();
+  });
+
+  it('refuses a data dir of another genesis', async () => {
+    const dir = tempDir();
+    await (await Chain.open(options(dir))).close();
+    const other = { ...genesis, chainId: genesis.chainId + 1n };
+    await expect(Chain.open(options(dir, { genesis: other }))).rejects.toThrow(/genesis/);
+  });
+});
