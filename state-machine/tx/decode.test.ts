@@ -1,9 +1,11 @@
+import { RLP } from '@ethereumjs/rlp';
 import fc from 'fast-check';
-import { keccak256 as viemKeccak, parseSignature, serializeTransaction, type Hex } from 'viem';
+import { keccak256 as viemKeccak, numberToHex, parseSignature, serializeTransaction, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { describe, expect, it } from 'vitest';
 import { devnetAccounts } from '../../genesis/devnet.ts';
-import { hexToBytes } from '../crypto/hash.ts';
+import { bytesToHex, hexToBytes } from '../crypto/hash.ts';
+import type { SignedTx } from '../chain/types.ts';
 import { MAX_TX_BYTES, decodeTransaction, recoverSenders } from './decode.ts';
 import { TxDecodeError } from './errors.ts';
 import { recoveryBackend } from './recover.ts';
@@ -39,6 +41,27 @@ async function sign1559(extra: Partial<{ nonce: number; value: bigint; data: Hex
     accessList: [{ address: to, storageKeys: [`0x${'11'.repeat(32)}`] }],
     ...extra,
   });
+}
+
+function reserialize(tx: SignedTx): Hex {
+  const base = { nonce: Number(tx.nonce), to: tx.to ?? undefined, value: tx.value, data: bytesToHex(tx.data), gas: tx.gasLimit };
+  if (tx.type === 2) {
+    return serializeTransaction(
+      {
+        ...base,
+        type: 'eip1559',
+        chainId: Number(tx.chainId),
+        maxFeePerGas: tx.maxFeePerGas,
+        maxPriorityFeePerGas: tx.maxPriorityFeePerGas,
+        accessList: (tx.accessList ?? []).map((a) => ({ address: a.address, storageKeys: a.storageKeys })),
+      },
+      { r: numberToHex(tx.r, { size: 32 }), s: numberToHex(tx.s, { size: 32 }), yParity: Number(tx.v) },
+    );
+  }
+  return serializeTransaction(
+    { ...base, type: 'legacy', chainId: Number(tx.chainId), gasPrice: tx.maxFeePerGas },
+    { r: numberToHex(tx.r, { size: 32 }), s: numberToHex(tx.s, { size: 32 }), v: tx.v },
+  );
 }
 
 describe('decodeTransaction', () => {
@@ -99,6 +122,19 @@ describe('decodeTransaction', () => {
     expectCode(() => decodeTransaction(hexToBytes(high), CHAIN), 'TX_BAD_SIGNATURE');
   });
 
+  it('rejects non-canonical encodings of a valid transaction', async () => {
+    const raw = hexToBytes(await sign1559());
+    const fields = RLP.decode(raw.subarray(1)) as Uint8Array[];
+    const withPaddedValue = fields.slice();
+    withPaddedValue[5] = new Uint8Array([0, ...fields[5]]); // value with a leading zero byte
+    expectCode(() => decodeTransaction(new Uint8Array([2, ...RLP.encode(withPaddedValue)]), CHAIN), 'TX_MALFORMED');
+    expectCode(() => decodeTransaction(new Uint8Array([...raw, 0x80]), CHAIN), 'TX_MALFORMED');
+    // a one-byte string < 0x80 written with a length prefix
+    const nonceAt = raw.indexOf(0x03, 4);
+    const longNonce = new Uint8Array([...raw.subarray(0, nonceAt), 0x81, ...raw.subarray(nonceAt)]);
+    expect(() => decodeTransaction(longNonce, CHAIN)).toThrow(TxDecodeError);
+  });
+
   it('turns random bytes into TxDecodeError, never another exception', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
@@ -127,6 +163,8 @@ describe('decodeTransaction', () => {
           try {
             const tx = decodeTransaction(m, CHAIN);
             expect(tx.from).toMatch(/^0x[0-9a-f]{40}$/);
+            // whatever decodes is canonical: viem re-serialises it to the same bytes (one tx, one hash)
+            expect(reserialize(tx)).toBe(bytesToHex(m));
           } catch (e) {
             expect(e).toBeInstanceOf(TxDecodeError);
           }

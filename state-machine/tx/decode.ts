@@ -4,7 +4,7 @@
 import { Mainnet, createCustomCommon, type Common } from '@ethereumjs/common';
 import { createTxFromRLP, type FeeMarket1559Tx, type LegacyTx } from '@ethereumjs/tx';
 import { SECP256K1_ORDER, SECP256K1_ORDER_DIV_2 } from '@ethereumjs/util';
-import { bytesToHex, equalBytes, keccak256, type Bytes } from '../crypto/hash.ts';
+import { bytesToHex, keccak256, type Bytes } from '../crypto/hash.ts';
 import type { AccessListItem, Address, SignedTx } from '../chain/types.ts';
 import { TxDecodeError } from './errors.ts';
 import { recoverAddress } from './recover.ts';
@@ -49,8 +49,8 @@ export function decodeTransaction(raw: Bytes, expectedChainId: bigint, sender?: 
   if (!tx.isSigned() || tx.v === undefined || tx.r === undefined || tx.s === undefined) {
     throw new TxDecodeError('TX_BAD_SIGNATURE', 'invalid transaction v, r, s values');
   }
-  // Non-canonical encodings would give one transaction several hashes.
-  if (!equalBytes(tx.serialize(), raw)) throw new TxDecodeError('TX_MALFORMED', 'non-canonical transaction encoding');
+  // Encodings are canonical without re-serialising: @ethereumjs/rlp rejects non-minimal lengths and
+  // trailing bytes, and the tx classes reject integers with leading zeros (decode.test.ts checks it).
   let recid: bigint;
   let type: 0 | 2;
   if (first === 0x02) {

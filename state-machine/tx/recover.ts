@@ -22,18 +22,11 @@ const native = loadNative();
 /** Which implementation recovers senders in this process. */
 export const recoveryBackend: 'libsecp256k1' | 'noble' = native ? 'libsecp256k1' : 'noble';
 
-/** 64-byte compact signature r ‖ s. */
+/** 64-byte compact signature r ‖ s (r, s < 2^256). */
 export function compactSignature(r: bigint, s: bigint): Bytes {
-  const out = new Uint8Array(64);
-  let x = r;
-  let y = s;
-  for (let i = 31; i >= 0; i--) {
-    out[i] = Number(x & 0xffn);
-    out[32 + i] = Number(y & 0xffn);
-    x >>= 8n;
-    y >>= 8n;
-  }
-  return out;
+  const hex = r.toString(16).padStart(64, '0') + s.toString(16).padStart(64, '0');
+  if (hex.length !== 128) throw new RangeError('signature component exceeds 32 bytes');
+  return new Uint8Array(Buffer.from(hex, 'hex'));
 }
 
 /** Ethereum address of an uncompressed (65-byte, 0x04-prefixed) public key. */

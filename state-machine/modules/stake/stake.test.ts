@@ -1,4 +1,4 @@
-import { decodeEventLog, decodeFunctionResult, encodeFunctionData, type Hex } from 'viem';
+import { decodeAbiParameters, decodeEventLog, decodeFunctionResult, encodeFunctionData, type Hex } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, TestChain, signTx } from '../../test/chain-harness.ts';
 import { bytesToHex, hexToBytes } from '../../crypto/hash.ts';
@@ -15,9 +15,12 @@ function events(receipt: Receipt): { eventName: string; args: Record<string, unk
   });
 }
 
-function view<const F extends 'stakeOf' | 'withdrawableOf'>(c: TestChain, fn: F, who: Hex): bigint {
-  const r = c.state.call({ to: STAKE, data: hexToBytes(encodeFunctionData({ abi: stakeAbi, functionName: fn, args: [who] })) }, blockEnvFromHeader(c.head));
-  return decodeFunctionResult({ abi: stakeAbi, functionName: fn, data: bytesToHex(r.returnData) }) as bigint;
+function view(c: TestChain, fn: 'stakeOf' | 'withdrawableOf', who: Hex): bigint {
+  const data = fn === 'stakeOf'
+    ? encodeFunctionData({ abi: stakeAbi, functionName: 'stakeOf', args: [who] })
+    : encodeFunctionData({ abi: stakeAbi, functionName: 'withdrawableOf', args: [who] });
+  const r = c.state.call({ to: STAKE, data: hexToBytes(data) }, blockEnvFromHeader(c.head));
+  return decodeAbiParameters([{ type: 'uint256' }], bytesToHex(r.returnData))[0];
 }
 
 function viewUnbonding(c: TestChain, who: Hex): readonly { amount: bigint; maturesAt: bigint }[] {
