@@ -2,39 +2,27 @@
 // @foundry-rs/cast binary is not installed (it ships for Linux x64 only).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/devnet.ts';
-import { DEFAULT_CONFIG } from '../../node/config.ts';
-import { createLogger } from '../../node/logger.ts';
-import { startNode, type RunningNode } from '../../node/verity-node.ts';
+import type { RunningNode } from '../../node/verity-node.ts';
 import { MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
+import { devnetKeys as keys, startTempNode, testGenesis } from './node-helpers.ts';
 
 const CAST = join(process.cwd(), 'node_modules', '.bin', 'cast');
 const run = promisify(execFile);
-const keys = devnetAccounts(2); // devnet-only: key 0 of the public test mnemonic
 
 describe.skipIf(!existsSync(CAST))('cast against a real node', () => {
-  const genesis = { ...defaultDevnetGenesis({ accounts: 2 }), blockIntervalMs: 50 };
+  const genesis = testGenesis(50);
   let node: RunningNode;
-  let dir: string;
   const cast = async (...args: string[]) =>
     (await run(CAST, [...args, '--rpc-url', node.url], { timeout: 20_000, env: { ...process.env, FOUNDRY_DISABLE_NIGHTLY_WARNING: '1' } })).stdout.trim();
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'verity-rpc-cast-'));
-    node = await startNode(
-      { ...DEFAULT_CONFIG, dataDir: dir, rpcPort: 0, sequencerKey: keys[0].privateKey, logLevel: 'silent' },
-      genesis,
-      createLogger('silent'),
-    );
+    node = await startTempNode(genesis);
   });
   afterAll(async () => {
     await node?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('chain-id, send, receipt, balance, nonce, code and a module view call', async () => {

@@ -1,36 +1,20 @@
 // End to end with viem against a real node in this process: LevelDB in a temp dir, the sequencer
 // loop, the pool, the modules. Transfers and fees, pending nonces, a stake module call through its
 // ABI with its event from the receipt and from eth_getLogs, a view call, newHeads over WebSocket.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPublicClient, createWalletClient, defineChain, http, parseEventLogs, webSocket, type PublicClient,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/devnet.ts';
 import type { Genesis } from '../../genesis/index.ts';
-import { DEFAULT_CONFIG } from '../../node/config.ts';
-import { createLogger } from '../../node/logger.ts';
-import { startNode, type RunningNode } from '../../node/verity-node.ts';
+import type { RunningNode } from '../../node/verity-node.ts';
 import { DEFAULT_FEE_VAULT, MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
 import { stakeAbi } from '../../state-machine/modules/stake/abi.ts';
 import { createVerityClient } from '../client.ts';
+import { devnetKeys, startTempNode, testGenesis } from './node-helpers.ts';
 
 const ETHER = 10n ** 18n;
-const keys = devnetAccounts(3); // devnet-only keys of the public test mnemonic
-const [alice, bob, carol] = keys.map((k) => privateKeyToAccount(k.privateKey));
-
-async function startTempNode(genesis: Genesis): Promise<{ node: RunningNode; dir: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'verity-rpc-e2e-'));
-  const node = await startNode(
-    { ...DEFAULT_CONFIG, dataDir: dir, rpcPort: 0, sequencerKey: keys[0].privateKey, logLevel: 'silent' },
-    genesis,
-    createLogger('silent'),
-  );
-  return { node, dir };
-}
+const [alice, bob, carol] = devnetKeys.map((k) => privateKeyToAccount(k.privateKey));
 
 function chainOf(genesis: Genesis) {
   return defineChain({
@@ -40,19 +24,17 @@ function chainOf(genesis: Genesis) {
 }
 
 describe('viem against a real node', () => {
-  const genesis = { ...defaultDevnetGenesis({ accounts: 3 }), blockIntervalMs: 50 };
+  const genesis = testGenesis(50);
   const chain = chainOf(genesis);
   let node: RunningNode;
-  let dir: string;
   let client: PublicClient;
 
   beforeAll(async () => {
-    ({ node, dir } = await startTempNode(genesis));
+    node = await startTempNode(genesis);
     client = createPublicClient({ chain, transport: http(node.url), pollingInterval: 25 });
   });
   afterAll(async () => {
     await node?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('a transfer: receipt, balances, and the fee vault gains gasUsed * effectiveGasPrice', async () => {
@@ -134,17 +116,15 @@ describe('viem against a real node', () => {
 
 describe('pending state against a real node', () => {
   // A long block interval: nothing is sealed unless the test asks for it.
-  const genesis = { ...defaultDevnetGenesis({ accounts: 3 }), blockIntervalMs: 3_600_000 };
+  const genesis = testGenesis(3_600_000);
   const chain = chainOf(genesis);
   let node: RunningNode;
-  let dir: string;
 
   beforeAll(async () => {
-    ({ node, dir } = await startTempNode(genesis));
+    node = await startTempNode(genesis);
   });
   afterAll(async () => {
     await node?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it("eth_getTransactionCount 'pending' counts pooled transactions; sealing moves 'latest'", async () => {

@@ -5,13 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { methods } from '../methods/index.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/devnet.ts';
-import { DEFAULT_CONFIG } from '../../node/config.ts';
-import { createLogger } from '../../node/logger.ts';
-import { startNode } from '../../node/verity-node.ts';
+import { startTempNode, testGenesis } from './node-helpers.ts';
 import { post, rpc, startTestServer } from './helpers.ts';
 
 interface Target {
@@ -26,21 +20,8 @@ const targets: [string, () => Promise<Target>][] = [
   [
     'real node',
     async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'verity-rpc-fuzz-'));
-      const keys = devnetAccounts(2); // devnet-only keys
-      const node = await startNode(
-        { ...DEFAULT_CONFIG, dataDir: dir, rpcPort: 0, sequencerKey: keys[0].privateKey, logLevel: 'silent' },
-        { ...defaultDevnetGenesis({ accounts: 2 }), blockIntervalMs: 50 },
-        createLogger('silent'),
-      );
-      return {
-        url: node.url,
-        wsUrl: node.rpc.wsUrl,
-        close: async () => {
-          await node.stop();
-          await rm(dir, { recursive: true, force: true });
-        },
-      };
+      const node = await startTempNode(testGenesis(50));
+      return { url: node.url, wsUrl: node.rpc.wsUrl, close: () => node.stop() };
     },
   ],
 ];
