@@ -32,17 +32,21 @@ inline double pow2_double(int n) {
 }
 
 // ---------------------------------------------------------------- exp
-inline float expf_repops(float x) {
+constexpr std::uint32_t kExpOverflowBits = 0x42b17217;   // largest x with expf(x) finite
+constexpr std::uint32_t kExpUnderflowBits = 0xc2d00000;  // -104: below it expf(x) rounds to +0
+
+/** exp(x) ≈ (hi + lo)·2^k for finite x in [underflow, overflow]; hi = fl(1 + q), lo its exact tail. */
+struct ExpParts {
+  float hi, lo, k;
+};
+
+inline ExpParts exp_core(float x) {
   const float LOG2E = f32_from_bits(0x3fb8aa3b);
   const float LN2_HI = f32_from_bits(0x3f317200);
   const float LN2_LO = f32_from_bits(0x35bfbe8e);
   const float ROUND_SHIFT = f32_from_bits(0x4b400000);
   const float P0 = f32_from_bits(0x39506967), P1 = f32_from_bits(0x3ab743ce), P2 = f32_from_bits(0x3c088908);
   const float P3 = f32_from_bits(0x3d2aa9c1), P4 = f32_from_bits(0x3e2aaaaa), P5 = f32_from_bits(0x3f000000);
-  const float OVERFLOW = f32_from_bits(0x42b17217), UNDERFLOW = f32_from_bits(0xc2d00000);
-  if (x != x) return nan_f32();
-  if (x > OVERFLOW) return INFINITY;
-  if (x < UNDERFLOW) return 0.0f;
   const float k = ((x * LOG2E) + ROUND_SHIFT) - ROUND_SHIFT;
   const float r = (x - k * LN2_HI) - k * LN2_LO;
   const float z = r * r;
@@ -52,9 +56,22 @@ inline float expf_repops(float x) {
   p = p * r + P3;
   p = p * r + P4;
   p = p * r + P5;
-  const float y = ((p * z) + r) + 1.0f;
-  // y·2^k is exact in double; one rounding to float32 (denormal results are rounded once)
-  return static_cast<float>(static_cast<double>(y) * pow2_double(static_cast<int>(k)));
+  const float q = (p * z) + r;
+  const float hi = 1.0f + q;
+  return {hi, q - (hi - 1.0f), k};
+}
+
+/** fl(v·2^k): exact in double, then one rounding (denormal results are rounded once). */
+inline float scale_pow2(float v, float k) {
+  return static_cast<float>(static_cast<double>(v) * pow2_double(static_cast<int>(k)));
+}
+
+inline float expf_repops(float x) {
+  if (x != x) return nan_f32();
+  if (x > f32_from_bits(kExpOverflowBits)) return INFINITY;
+  if (x < f32_from_bits(kExpUnderflowBits)) return 0.0f;
+  const ExpParts e = exp_core(x);
+  return scale_pow2(e.hi, e.k);
 }
 
 // ---------------------------------------------------------------- log
@@ -96,11 +113,22 @@ inline float logf_repops(float x) {
 }
 
 // ---------------------------------------------------------------- sigmoid, tanh
+/** 1/(1+e) (x >= 0, e = e^-x) or e/(1+e) (x < 0, e = e^x), with the rounding error of 1 + e folded back. */
 inline float sigmoidf_repops(float x) {
   if (x != x) return nan_f32();
-  if (x >= 0.0f) return 1.0f / (1.0f + expf_repops(-x));
-  const float e = expf_repops(x);
-  return e / (1.0f + e);
+  const float t = x >= 0.0f ? -x : x;
+  if (t < f32_from_bits(kExpUnderflowBits)) return x >= 0.0f ? 1.0f : 0.0f;
+  const ExpParts e = exp_core(t);
+  const float eh = scale_pow2(e.hi, e.k);
+  const float el = scale_pow2(e.lo, e.k);
+  const float d = 1.0f + eh;
+  const float derr = (eh - (d - 1.0f)) + el;  // 1 + e = d + derr
+  if (x >= 0.0f) {
+    const float s0 = 1.0f / d;
+    return s0 - s0 * (derr / d);
+  }
+  const float s0 = eh / d;
+  return s0 + (el - s0 * derr) / d;
 }
 
 inline float tanhf_repops(float x) {
@@ -130,31 +158,36 @@ inline float tanhf_repops(float x) {
 }
 
 // ---------------------------------------------------------------- sin, cos
+/** x = k·π/2 + r + rlo with |r| <= about π/4, rlo the tail of r, q = k mod 4. */
 struct Reduced {
-  float r;
+  float r, rlo;
   int q;
 };
 
-/** x = k·π/2 + r exactly as the reference: fast path below 4096, exact integer reduction above. */
+/** Exactly as the reference: Cody–Waite with a TwoSum below 4096, exact integer reduction above. */
 Reduced reduce_pio2(float x);
 
-inline float sin_kernel(float r) {
+/** sin(r + rlo) on [−π/4, π/4]: r + (r·z·P(z) + rlo). */
+inline float sin_kernel(float r, float rlo) {
   const float S1 = f32_from_bits(0xbe2aaaa3), S2 = f32_from_bits(0x3c08839e), S3 = f32_from_bits(0xb94ca1f9);
   const float z = r * r;
   float p = S3;
   p = p * z + S2;
   p = p * z + S1;
-  return ((p * z) * r) + r;
+  return r + (((p * z) * r) + rlo);
 }
 
-inline float cos_kernel(float r) {
+/** cos(r + rlo): w = fl(1 − hz); w + (((1 − w) − hz) + (z²·Q − r·rlo)). */
+inline float cos_kernel(float r, float rlo) {
   const float C1 = f32_from_bits(0x3d2aaaa5), C2 = f32_from_bits(0xbab6061a), C3 = f32_from_bits(0x37ccf5ce);
   const float z = r * r;
   float p = C3;
   p = p * z + C2;
   p = p * z + C1;
-  const float y = ((p * z) * z) - (0.5f * z);
-  return y + 1.0f;
+  const float hz = 0.5f * z;
+  const float w = 1.0f - hz;
+  const float tail = ((p * z) * z) - (r * rlo);
+  return w + (((1.0f - w) - hz) + tail);
 }
 
 inline float sinf_repops(float x) {
@@ -162,10 +195,10 @@ inline float sinf_repops(float x) {
   if (x == 0.0f) return x;
   const Reduced red = reduce_pio2(x);
   switch (red.q) {
-    case 0: return sin_kernel(red.r);
-    case 1: return cos_kernel(red.r);
-    case 2: return -sin_kernel(red.r);
-    default: return -cos_kernel(red.r);
+    case 0: return sin_kernel(red.r, red.rlo);
+    case 1: return cos_kernel(red.r, red.rlo);
+    case 2: return -sin_kernel(red.r, red.rlo);
+    default: return -cos_kernel(red.r, red.rlo);
   }
 }
 
@@ -173,10 +206,10 @@ inline float cosf_repops(float x) {
   if (x != x || std::isinf(x)) return nan_f32();
   const Reduced red = reduce_pio2(x);
   switch (red.q) {
-    case 0: return cos_kernel(red.r);
-    case 1: return -sin_kernel(red.r);
-    case 2: return -cos_kernel(red.r);
-    default: return sin_kernel(red.r);
+    case 0: return cos_kernel(red.r, red.rlo);
+    case 1: return -sin_kernel(red.r, red.rlo);
+    case 2: return -cos_kernel(red.r, red.rlo);
+    default: return sin_kernel(red.r, red.rlo);
   }
 }
 

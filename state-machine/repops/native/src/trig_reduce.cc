@@ -50,6 +50,43 @@ struct Big {
   }
 };
 
+int compare(const Big& a, const Big& b) {
+  for (int l = kLimbs - 1; l >= 0; --l)
+    if (a.w[l] != b.w[l]) return a.w[l] < b.w[l] ? -1 : 1;
+  return 0;
+}
+
+/** a - b for a >= b. */
+Big sub(const Big& a, const Big& b) {
+  Big r;
+  std::int64_t borrow = 0;
+  for (int l = 0; l < kLimbs; ++l) {
+    std::int64_t t = static_cast<std::int64_t>(a.w[l]) - b.w[l] - borrow;
+    borrow = t < 0 ? 1 : 0;
+    if (t < 0) t += std::int64_t{1} << 32;
+    r.w[l] = static_cast<std::uint32_t>(t);
+  }
+  return r;
+}
+
+/** m·2^shift for a 24-bit m. */
+Big shifted(std::uint32_t m, int shift) {
+  Big r;
+  const std::uint64_t v = static_cast<std::uint64_t>(m) << (shift & 31);
+  const int l = shift >> 5;
+  if (l < kLimbs) r.w[l] = static_cast<std::uint32_t>(v);
+  if (l + 1 < kLimbs) r.w[l + 1] = static_cast<std::uint32_t>(v >> 32);
+  return r;
+}
+
+/** |r| as an integer multiple of 2^scale (scale below r's last bit), as f32ToBig in the reference. */
+Big f32_magnitude_to_big(float r, int scale) {
+  const std::uint32_t b = bits_of(r);
+  const int e = static_cast<int>((b >> 23) & 0xff);
+  const std::uint32_t m = e == 0 ? (b & 0x7fffffu) : ((b & 0x7fffffu) | 0x800000u);
+  return shifted(m, (e == 0 ? 1 : e) - 150 - scale);
+}
+
 Big mul(const Big& a, const Big& b) {
   Big r;
   for (int i = 0; i < kLimbs; ++i) {
@@ -136,16 +173,26 @@ Reduced reduce_large(float x) {
     frac = pow2_minus(F, frac);  // |frac - 1|, the fraction is now negative
     frac_neg = true;
   }
-  float r = 0.0f;
+  // v = ±frac·π/2 (sign: frac_neg); r = RN(v·2^scale), rlo = RN((v − r)·2^scale)
+  const int scale = -(F + 128);
+  float r = 0.0f, rlo = 0.0f;
   if (!frac.is_zero()) {
-    r = round_big_to_f32(mul(frac, pio2_128()), -(F + 128));
-    if (frac_neg) r = -r;
+    const Big v = mul(frac, pio2_128());
+    const float sign = frac_neg ? -1.0f : 1.0f;
+    const float mag = round_big_to_f32(v, scale);
+    r = frac_neg ? -mag : mag;
+    // the tail carries its own sign; an exact zero tail is +0 as in the reference
+    const Big rb = f32_magnitude_to_big(mag, scale);
+    const int c = compare(v, rb);
+    if (c > 0) rlo = sign * round_big_to_f32(sub(v, rb), scale);
+    else if (c < 0) rlo = -sign * round_big_to_f32(sub(rb, v), scale);
   }
   if (neg) {
     r = -r;
+    rlo = -rlo;
     q = (4 - q) & 3;
   }
-  return {r, q};
+  return {r, rlo, q};
 }
 
 }  // namespace
@@ -157,12 +204,16 @@ Reduced reduce_pio2(float x) {
     const float P1 = f32_from_bits(0x3fc90000), P2 = f32_from_bits(0x39fda000);
     const float P3 = f32_from_bits(0x33a22000), P4 = f32_from_bits(0x2c34611a);
     const float k = ((x * TWO_OVER_PI) + ROUND_SHIFT) - ROUND_SHIFT;
-    float r = x - k * P1;
-    r = r - k * P2;
-    r = r - k * P3;
-    r = r - k * P4;
+    const float a = x - k * P1;  // exact
+    const float c = -(k * P2);
+    const float s = a + c;  // TwoSum: s + e = a + c exactly
+    const float bv = s - a;
+    const float av = s - bv;
+    const float e = (a - av) + (c - bv);
+    const float lo = (e - k * P3) - k * P4;
+    const float r = s + lo;
     const int ki = static_cast<int>(k);
-    return {r, ((ki % 4) + 4) % 4};
+    return {r, lo - (r - s), ((ki % 4) + 4) % 4};
   }
   return reduce_large(x);
 }
