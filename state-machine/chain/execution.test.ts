@@ -1,13 +1,15 @@
 import { decodeFunctionResult, encodeFunctionData, type Hex } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, TestChain, signTx, testGenesis } from '../test/chain-harness.ts';
-import { bytesToHex, hexToBytes } from '../crypto/hash.ts';
+import { bytesToHex, hexToBytes, uintToBytes } from '../crypto/hash.ts';
 import {
   BlockInvalidError,
   ChainState,
   GasAllowanceError,
   MODULE_ADDRESSES,
   RevertError,
+  SupplyInvariantError,
+  accountKey,
   accountsAbi,
   applyBlock,
   blockEnvFromHeader,
@@ -80,6 +82,35 @@ describe('transfers and fees', () => {
     expect(skipped[5].reason).toBe('gas limit reached');
     expect(c.state.getNonce(bob.address)).toBe(0n);
     expect(c.state.getNonce(carol.address)).toBe(0n);
+  });
+
+  it('charges access lists in intrinsic gas', () => {
+    const data = new Uint8Array([0, 0, 1]);
+    const accessList = [{ address: bob.address, storageKeys: [`0x${'00'.repeat(32)}` as Hex, `0x${'01'.repeat(32)}` as Hex] }, { address: carol.address, storageKeys: [] }];
+    expect(intrinsicGas({ data })).toBe(21_000n + 2n * 4n + 16n);
+    expect(intrinsicGas({ data, accessList })).toBe(21_000n + 2n * 4n + 16n + 2n * 2_400n + 2n * 1_900n);
+  });
+
+  it('the supply check catches balances and stake bookkeeping that do not add up', async () => {
+    const c = new TestChain();
+    const tx = await signTx(c.genesis, alice, { to: MODULE_ADDRESSES.stake, nonce: 0, value: 2n * 10n ** 18n, data: encodeFunctionData({ abi: stakeAbi, functionName: 'bond' }) });
+    c.build([tx]);
+    c.state.checkSupply();
+    // move one wei of the stake account to alice: supply still adds up, stake bookkeeping does not
+    const stakeKey = accountKey(MODULE_ADDRESSES.stake);
+    const aliceKey = accountKey(alice.address);
+    const stakeBal = c.state.getBalance(MODULE_ADDRESSES.stake);
+    const aliceRec = c.state.store.get(aliceKey) as Uint8Array;
+    c.state.store.checkpoint();
+    c.state.store.set(stakeKey, new Uint8Array([...uintToBytes(0n, 32), ...uintToBytes(stakeBal - 1n, 32)]));
+    c.state.store.set(aliceKey, new Uint8Array([...aliceRec.subarray(0, 32), ...uintToBytes(c.state.getBalance(alice.address) + 1n, 32)]));
+    expect(() => c.state.checkSupply()).toThrow(/stake: bonded/);
+    c.state.store.revert();
+    c.state.store.checkpoint();
+    c.state.store.set(aliceKey, new Uint8Array([...aliceRec.subarray(0, 32), ...uintToBytes(c.state.getBalance(alice.address) + 1n, 32)]));
+    expect(() => c.state.checkSupply()).toThrow(SupplyInvariantError);
+    c.state.store.revert();
+    c.state.checkSupply();
   });
 
   it('follows the EIP-1559 base fee rule with the genesis floor', () => {

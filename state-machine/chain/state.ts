@@ -130,11 +130,17 @@ export class ChainState implements ExecutionState {
     return c;
   }
 
-  /** Throws SupplyInvariantError unless the balances of all accounts sum to the total supply. */
-  checkSupply(): void {
+  /**
+   * Throws SupplyInvariantError unless the balances of all accounts sum to the total supply and every
+   * module's own invariants hold (e.g. the stake account holds exactly what stakers are owed).
+   */
+  checkSupply(env?: BlockEnv): void {
     let sum = 0n;
     for (const [, v] of this.store.entriesWithPrefix(ACCOUNT_KEY_PREFIX)) sum += bytesToUint(v.subarray(32, 64));
     const supply = this.totalSupply();
     if (sum !== supply) throw new SupplyInvariantError(`balances sum to ${sum}, total supply is ${supply}`, { sum, supply });
+    const g = this.genesis;
+    const hook = { store: this.store, genesis: g, env: env ?? { number: 0n, timestamp: g.timestamp, baseFee: g.baseFee.initial, gasLimit: g.gasLimit, sequencer: g.sequencer } };
+    for (const m of this.registry.modules) m.checkInvariants?.(hook);
   }
 }

@@ -49,6 +49,8 @@ export interface Module {
   initGenesis?(ctx: HookContext): void;
   beginBlock?(ctx: HookContext): void;
   endBlock?(ctx: HookContext): void;
+  /** Debug/test check of the module's own bookkeeping; throws on a broken invariant. O(state). */
+  checkInvariants?(ctx: HookContext): void;
 }
 
 export interface ResolvedMethod {

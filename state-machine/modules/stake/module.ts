@@ -4,7 +4,10 @@ import { encodeFunctionResult, getAbiItem, type Hex } from 'viem';
 import { checkedAdd, checkedSub } from '../../errors.ts';
 import type { Address } from '../../chain/types.ts';
 import { MODULE_ADDRESSES } from '../addresses.ts';
-import { transfer } from '../accounts/ledger.ts';
+import { getBalance, transfer } from '../accounts/ledger.ts';
+import { bytesToHex, bytesToUint } from '../../crypto/hash.ts';
+import { SupplyInvariantError } from '../../chain/errors.ts';
+import { STAKER_KEY_PREFIX, UNBONDING_KEY_PREFIX } from './keys.ts';
 import { eventLog } from '../events.ts';
 import { decodeCall, type CallContext, type HookContext, type Module } from '../framework.ts';
 import { RevertError } from '../revert.ts';
@@ -82,6 +85,26 @@ function matureUnbonding(ctx: HookContext): void {
   setMaturing(ctx.store, n, []);
 }
 
+/** The stake account holds exactly bonded + unbonding + withdrawable, and totalBonded adds up. */
+function checkInvariants(ctx: HookContext): void {
+  let bonded = 0n;
+  let owed = 0n;
+  for (const [, v] of ctx.store.entriesWithPrefix(STAKER_KEY_PREFIX)) {
+    const b = bytesToUint(v.subarray(0, 32));
+    bonded += b;
+    owed += b + bytesToUint(v.subarray(32, 64));
+  }
+  for (const [k] of ctx.store.entriesWithPrefix(UNBONDING_KEY_PREFIX)) {
+    const staker = bytesToHex(k.subarray(2)) as Address;
+    for (const e of getUnbonding(ctx.store, staker)) owed += e.amount;
+  }
+  const total = getTotalBonded(ctx.store);
+  const held = getBalance(ctx.store, ADDRESS);
+  if (bonded !== total || owed !== held) {
+    throw new SupplyInvariantError(`stake: bonded ${bonded} vs total ${total}, owed ${owed} vs held ${held}`, { bonded, total, owed, held });
+  }
+}
+
 function lower(a: string): Address {
   return a.toLowerCase() as Address;
 }
@@ -131,4 +154,5 @@ export const stakeModule: Module = {
   },
 
   endBlock: matureUnbonding,
+  checkInvariants,
 };
