@@ -3,7 +3,7 @@
 // ABI with its event from the receipt and from eth_getLogs, a view call, newHeads over WebSocket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createPublicClient, createWalletClient, defineChain, http, parseEventLogs, webSocket, type PublicClient,
+  createPublicClient, createWalletClient, decodeAbiParameters, defineChain, http, parseEventLogs, webSocket, type PublicClient,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Genesis } from '../../genesis/index.ts';
@@ -11,6 +11,9 @@ import type { RunningNode } from '../../node/verity-node.ts';
 import { DEFAULT_FEE_VAULT, MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
 import { stakeAbi } from '../../state-machine/modules/stake/abi.ts';
 import { createVerityClient } from '../client.ts';
+import { hexToBytes } from '../../state-machine/crypto/hash.ts';
+import { accountKey } from '../../state-machine/modules/accounts/keys.ts';
+import { verifyStateProof } from '../../state-machine/store/proof.ts';
 import { devnetKeys, startTempNode, testGenesis } from './node-helpers.ts';
 
 const ETHER = 10n ** 18n;
@@ -111,6 +114,36 @@ describe('viem against a real node', () => {
     const status = await vc.verity.syncStatus();
     expect(status.role).toBe('sequencer');
     expect(status.headNumber).toBeGreaterThanOrEqual(receipt.blockNumber);
+  });
+
+  it('verity_getProof: an account proof that verifies against the block stateRoot', async () => {
+    const vc = createVerityClient(node.url);
+    const head = await vc.getBlock();
+    const key = accountKey(carol.address.toLowerCase() as `0x${string}`);
+    const p = await vc.verity.getProof(key, head.number);
+    expect(p.blockNumber).toBe(head.number);
+    expect(p.stateRoot).toBe(head.stateRoot);
+    expect(p.value).not.toBeNull();
+    const [nonce, balance] = decodeAbiParameters([{ type: 'uint256' }, { type: 'uint256' }], p.value as `0x${string}`);
+    expect(balance).toBe(await vc.getBalance({ address: carol.address, blockNumber: head.number }));
+    expect(nonce).toBe(BigInt(await vc.getTransactionCount({ address: carol.address, blockNumber: head.number })));
+    expect(verifyStateProof(p.stateRoot, key, hexToBytes(p.value as string), p.proof)).toBe(true);
+    const nobody = accountKey('0x00000000000000000000000000000000000000b0');
+    const absent = await vc.verity.getProof(nobody);
+    expect(absent.value).toBeNull();
+    expect(verifyStateProof(absent.stateRoot, nobody, null, absent.proof)).toBe(true);
+  });
+
+  it('fee and sync reads that wallets make on connect', async () => {
+    const fh = await client.getFeeHistory({ blockCount: 4, rewardPercentiles: [10, 50] });
+    expect(fh.baseFeePerGas.length).toBe(fh.gasUsedRatio.length + 1);
+    expect(fh.reward?.every((r) => r.length === 2)).toBe(true);
+    const fees = await client.estimateFeesPerGas();
+    expect(fees.maxFeePerGas).toBeGreaterThan(0n);
+    expect(await client.getGasPrice()).toBeGreaterThan(0n);
+    const pending = await client.getBlock({ blockTag: 'pending' });
+    expect(pending.number).toBeGreaterThanOrEqual(0n);
+    expect(await client.getChainId()).toBe(Number(genesis.chainId));
   });
 });
 
