@@ -10,20 +10,27 @@ type F = Float32Array;
 const TWO_POW_32 = 4294967296;
 const TWO_POW_M24 = 2 ** -24;
 
+/**
+ * One matmul. Loop order i-k-j: out[i, :] starts at +0 and each element gets its terms in increasing k,
+ * so every element sees exactly acc = fl(acc + fl(a_ik·b_kj)) for k = 0..K-1 (the contract), while the
+ * inner loop walks contiguous rows. A transposed B is first copied into row-major order.
+ */
 function matmulInto(a: F, aOff: number, b: F, bOff: number, out: F, oOff: number, M: number, K: number, N: number, transA: boolean, transB: boolean): void {
-  // element strides of A[i,k] and B[k,j] in storage
+  const fround = Math.fround;
+  let bm = b, bo = bOff;
+  if (transB) {
+    bm = new Float32Array(K * N);
+    bo = 0;
+    for (let j = 0; j < N; j++) for (let k = 0; k < K; k++) bm[k * N + j] = b[bOff + j * K + k];
+  }
   const aI = transA ? 1 : K, aK = transA ? M : 1;
-  const bK = transB ? 1 : N, bJ = transB ? K : 1;
   for (let i = 0; i < M; i++) {
-    for (let j = 0; j < N; j++) {
-      let acc = 0;
-      let pa = aOff + i * aI, pb = bOff + j * bJ;
-      for (let k = 0; k < K; k++) {
-        acc = fl(acc + fl(a[pa] * b[pb]));
-        pa += aK;
-        pb += bK;
-      }
-      out[oOff + i * N + j] = acc;
+    const o = oOff + i * N;
+    out.fill(0, o, o + N);
+    for (let k = 0; k < K; k++) {
+      const aik = a[aOff + i * aI + k * aK];
+      const br = bo + k * N;
+      for (let j = 0; j < N; j++) out[o + j] = fround(out[o + j] + fround(aik * bm[br + j]));
     }
   }
 }
