@@ -19,7 +19,7 @@ export interface TrainOptions {
   spec: TaskSpec;
   dataset: CommittedDataset;
   backend: Backend;
-  /** where checkpoints go; without one they are hashed but not kept */
+  /** where checkpoints and the run manifest go; without one they are hashed but not kept */
   store?: CheckpointStore;
   /** false: skip every commitment (bench: time without tracing) */
   commit?: boolean;
@@ -60,6 +60,7 @@ export function train(o: TrainOptions): TrainResult {
   const data = dataSource(o.dataset.data);
   const marks = new Set(checkpointSteps(spec.steps, spec.checkpointInterval));
   const checkpoints: { step: number; root: Hex }[] = [];
+  const manifestBase = { specHash: specHashHex(spec), steps: spec.steps, checkpointInterval: spec.checkpointInterval, backend: backend.name };
   const roots: Bytes[] = [];
   const keep = (t: number, state: Tensor[]) => {
     if (!commit || !marks.has(t)) return;
@@ -67,7 +68,10 @@ export function train(o: TrainOptions): TrainResult {
     roots.push(root);
     const hex = bytesToHex(root);
     checkpoints.push({ step: t, root: hex });
-    o.store?.put(state, hex);
+    if (o.store) {
+      o.store.put(state, hex);
+      o.store.writeManifest({ ...manifestBase, checkpoints });
+    }
   };
 
   const start = o.from?.step ?? 0;
@@ -97,5 +101,8 @@ export function train(o: TrainOptions): TrainResult {
     result.modelHash = checkpoints[checkpoints.length - 1].root;
   }
   if (!o.skipEval) result.testAccuracy = evaluate(spec, state, o.dataset.data, backend);
+  if (complete && o.store) {
+    o.store.writeManifest({ ...manifestBase, checkpoints, traceRoot: result.traceRoot, modelHash: result.modelHash, testAccuracy: result.testAccuracy });
+  }
   return result;
 }

@@ -25,16 +25,6 @@ export function runTrain(opts: TrainCommandOptions): Record<string, unknown> {
   const r = train({ spec, dataset, backend, store, onStep: (t, loss) => bar.update(t, loss) });
   const seconds = (performance.now() - started) / 1000;
   bar.finish(r.steps, r.finalLoss);
-  store?.writeManifest({
-    specHash: r.specHash,
-    steps: spec.steps,
-    checkpointInterval: spec.checkpointInterval,
-    checkpoints: r.checkpoints,
-    traceRoot: r.traceRoot,
-    modelHash: r.modelHash,
-    testAccuracy: r.testAccuracy,
-    backend: r.backend,
-  });
   return {
     spec: spec.name,
     specHash: r.specHash,
