@@ -10,7 +10,9 @@ import type { BlockEnv } from '../modules/framework.ts';
 import { TxDecodeError } from '../tx/errors.ts';
 import { decodeTransaction } from '../tx/decode.ts';
 import { privateKeyToAddress, signDigest } from '../tx/recover.ts';
-import { BLOOM_BYTES, bloomOr } from './bloom.ts';
+import { EMPTY_BLOOM, logsBloomHex } from './bloom.ts';
+
+export { EMPTY_BLOOM };
 import { BlockBuildError, BlockInvalidError } from './errors.ts';
 import { checkTxValidity, executeTx } from './execute.ts';
 import { nextBaseFee } from './fees.ts';
@@ -21,7 +23,6 @@ import type { Address, Block, BlockHeader, Receipt, SignedTx } from './types.ts'
 
 export const WITHDRAWALS_TREE_DEPTH = 32;
 export const EMPTY_WITHDRAWALS_ROOT: Hex = bytesToHex(zeroHash(WITHDRAWALS_TREE_DEPTH, keccak256));
-export const EMPTY_BLOOM: Hex = bytesToHex(new Uint8Array(BLOOM_BYTES));
 const ZERO_HEX: Hex = bytesToHex(ZERO_HASH);
 
 export interface BuildEnv {
@@ -112,7 +113,8 @@ function roots(txs: readonly SignedTx[], receipts: readonly Receipt[]): { txRoot
   return {
     txRoot: bytesToHex(merkleRoot(txs.map((t) => hexToBytes(t.hash)))),
     receiptsRoot: bytesToHex(merkleRoot(receipts.map((r, i) => keccak256(encodeReceipt(r, txs[i].type))))),
-    logsBloom: receipts.length === 0 ? EMPTY_BLOOM : bloomOr(receipts.map((r) => r.logsBloom)),
+    // the OR of the receipts' blooms is the bloom of all their logs
+    logsBloom: logsBloomHex(receipts.flatMap((r) => r.logs)),
   };
 }
 

@@ -5,6 +5,8 @@ import { bytesToHex, hexToBytes, keccak256, type Bytes, type Hex } from '../cryp
 import type { Log } from './types.ts';
 
 export const BLOOM_BYTES = 256;
+/** The bloom of no logs (most receipts). */
+export const EMPTY_BLOOM: Hex = bytesToHex(new Uint8Array(BLOOM_BYTES));
 
 export function bloomAdd(bloom: Bytes, item: Bytes): void {
   const h = keccak256(item);
@@ -21,6 +23,11 @@ export function logsBloom(logs: readonly Log[]): Bytes {
     for (const t of log.topics) bloomAdd(bloom, hexToBytes(t));
   }
   return bloom;
+}
+
+/** 0x-hex bloom of `logs`; the shared EMPTY_BLOOM string when there are none. */
+export function logsBloomHex(logs: readonly Log[]): Hex {
+  return logs.length === 0 ? EMPTY_BLOOM : bytesToHex(logsBloom(logs));
 }
 
 /** Bitwise OR of blooms (the block bloom is the OR of its receipts'). */

@@ -7,7 +7,7 @@ import { bumpNonce, credit, debit, getAccount, transfer } from '../modules/accou
 import type { BlockEnv, ModuleRegistry } from '../modules/framework.ts';
 import { PANIC_ARITHMETIC, RevertError, panic } from '../modules/revert.ts';
 import type { StateStore } from '../store/store.ts';
-import { logsBloom } from './bloom.ts';
+import { logsBloomHex } from './bloom.ts';
 import { TxInvalidError } from './errors.ts';
 import { effectiveGasPrice, intrinsicGas } from './fees.ts';
 import type { AccessListItem, Address, CallResult, Receipt, SignedTx } from './types.ts';
@@ -153,7 +153,7 @@ export function executeTx(state: ExecutionState, tx: SignedTx, env: BlockEnv): R
     cumulativeGasUsed: 0n,
     effectiveGasPrice: price,
     logs: r.logs,
-    logsBloom: bytesToHex(logsBloom(r.logs)),
+    logsBloom: logsBloomHex(r.logs),
   };
   if (r.revertReason !== undefined) receipt.revertReason = r.revertReason;
   return receipt;

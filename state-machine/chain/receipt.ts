@@ -4,13 +4,16 @@
 import { RLP } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
 import { concatBytes, hexToBytes, type Bytes } from '../crypto/hash.ts';
+import { BLOOM_BYTES, EMPTY_BLOOM } from './bloom.ts';
 import type { Receipt } from './types.ts';
+
+const EMPTY_BLOOM_BYTES = new Uint8Array(BLOOM_BYTES);
 
 export function encodeReceipt(receipt: Receipt, txType: 0 | 2): Bytes {
   const body = RLP.encode([
     receipt.status === 1 ? new Uint8Array([1]) : new Uint8Array(0),
     bigIntToUnpaddedBytes(receipt.cumulativeGasUsed),
-    hexToBytes(receipt.logsBloom),
+    receipt.logsBloom === EMPTY_BLOOM ? EMPTY_BLOOM_BYTES : hexToBytes(receipt.logsBloom),
     receipt.logs.map((l) => [hexToBytes(l.address), l.topics.map(hexToBytes), hexToBytes(l.data)]),
   ]);
   return txType === 0 ? body : concatBytes(new Uint8Array([txType]), body);

@@ -1,7 +1,8 @@
 // ChainState: the whole deterministic state of the chain (one StateStore) plus the genesis it grew
 // from and the modules that act on it.
 import type { Genesis } from '../../genesis/schema.ts';
-import { bytesToUint, type Bytes, type Hex } from '../crypto/hash.ts';
+import type { Bytes, Hex } from '../crypto/hash.ts';
+import { readWord } from '../store/words.ts';
 import { VerityError } from '../errors.ts';
 import { accountsModule } from '../modules/accounts/module.ts';
 import { getAccount, getTotalSupply } from '../modules/accounts/ledger.ts';
@@ -136,7 +137,7 @@ export class ChainState implements ExecutionState {
    */
   checkSupply(env?: BlockEnv): void {
     let sum = 0n;
-    for (const [, v] of this.store.entriesWithPrefix(ACCOUNT_KEY_PREFIX)) sum += bytesToUint(v.subarray(32, 64));
+    for (const [, v] of this.store.entriesWithPrefix(ACCOUNT_KEY_PREFIX)) sum += readWord(v, 1);
     const supply = this.totalSupply();
     if (sum !== supply) throw new SupplyInvariantError(`balances sum to ${sum}, total supply is ${supply}`, { sum, supply });
     const g = this.genesis;

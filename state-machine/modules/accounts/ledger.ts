@@ -1,6 +1,7 @@
 // Balances and nonces: the primitives every other module moves value with. An account whose nonce
 // and balance are both zero is deleted, so empty accounts never bloat the state.
-import { bytesToUint, concatBytes, uintToBytes, type Bytes } from '../../crypto/hash.ts';
+import type { Bytes } from '../../crypto/hash.ts';
+import { encodeWords, readWord } from '../../store/words.ts';
 import { checkedAdd } from '../../errors.ts';
 import type { Address } from '../../chain/types.ts';
 import type { StateStore } from '../../store/store.ts';
@@ -14,7 +15,7 @@ export interface AccountRecord {
 
 function decode(v: Bytes | undefined): AccountRecord {
   if (v === undefined) return { nonce: 0n, balance: 0n };
-  return { nonce: bytesToUint(v.subarray(0, 32)), balance: bytesToUint(v.subarray(32, 64)) };
+  return { nonce: readWord(v, 0), balance: readWord(v, 1) };
 }
 
 export function getAccount(store: StateStore, address: Address): AccountRecord {
@@ -24,7 +25,7 @@ export function getAccount(store: StateStore, address: Address): AccountRecord {
 export function setAccount(store: StateStore, address: Address, a: AccountRecord): void {
   const key = accountKey(address);
   if (a.nonce === 0n && a.balance === 0n) store.delete(key);
-  else store.set(key, concatBytes(uintToBytes(a.nonce, 32), uintToBytes(a.balance, 32)));
+  else store.set(key, encodeWords(a.nonce, a.balance));
 }
 
 export function getBalance(store: StateStore, address: Address): bigint {
@@ -65,9 +66,9 @@ export function bumpNonce(store: StateStore, address: Address): void {
 
 export function getTotalSupply(store: StateStore): bigint {
   const v = store.get(SUPPLY_KEY);
-  return v === undefined ? 0n : bytesToUint(v);
+  return v === undefined ? 0n : readWord(v, 0);
 }
 
 export function setTotalSupply(store: StateStore, supply: bigint): void {
-  store.set(SUPPLY_KEY, uintToBytes(supply, 32));
+  store.set(SUPPLY_KEY, encodeWords(supply));
 }

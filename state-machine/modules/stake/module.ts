@@ -5,7 +5,8 @@ import { checkedAdd, checkedSub } from '../../errors.ts';
 import type { Address } from '../../chain/types.ts';
 import { MODULE_ADDRESSES } from '../addresses.ts';
 import { getBalance, transfer } from '../accounts/ledger.ts';
-import { bytesToHex, bytesToUint } from '../../crypto/hash.ts';
+import { bytesToHex } from '../../crypto/hash.ts';
+import { readWord } from '../../store/words.ts';
 import { SupplyInvariantError } from '../../chain/errors.ts';
 import { STAKER_KEY_PREFIX, UNBONDING_KEY_PREFIX } from './keys.ts';
 import { eventLog } from '../events.ts';
@@ -90,9 +91,9 @@ function checkInvariants(ctx: HookContext): void {
   let bonded = 0n;
   let owed = 0n;
   for (const [, v] of ctx.store.entriesWithPrefix(STAKER_KEY_PREFIX)) {
-    const b = bytesToUint(v.subarray(0, 32));
+    const b = readWord(v, 0);
     bonded += b;
-    owed += b + bytesToUint(v.subarray(32, 64));
+    owed += b + readWord(v, 1);
   }
   for (const [k] of ctx.store.entriesWithPrefix(UNBONDING_KEY_PREFIX)) {
     const staker = bytesToHex(k.subarray(2)) as Address;

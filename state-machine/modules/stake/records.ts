@@ -1,6 +1,7 @@
 // Typed read/write of the stake module's state records (ABI-encoded values, see keys.ts).
 import { decodeAbiParameters, encodeAbiParameters } from 'viem';
-import { bytesToHex, bytesToUint, concatBytes, hexToBytes, uintToBytes } from '../../crypto/hash.ts';
+import { bytesToHex, hexToBytes } from '../../crypto/hash.ts';
+import { encodeWords, readWord } from '../../store/words.ts';
 import type { Address } from '../../chain/types.ts';
 import type { StateStore } from '../../store/store.ts';
 import { TOTAL_KEY, maturityKey, stakerKey, unbondingKey } from './keys.ts';
@@ -21,13 +22,13 @@ const addressesType = [{ type: 'address[]' }] as const;
 export function getStaker(store: StateStore, a: Address): StakerRecord {
   const v = store.get(stakerKey(a));
   if (v === undefined) return { bonded: 0n, withdrawable: 0n };
-  return { bonded: bytesToUint(v.subarray(0, 32)), withdrawable: bytesToUint(v.subarray(32, 64)) };
+  return { bonded: readWord(v, 0), withdrawable: readWord(v, 1) };
 }
 
 export function setStaker(store: StateStore, a: Address, r: StakerRecord): void {
   const key = stakerKey(a);
   if (r.bonded === 0n && r.withdrawable === 0n) store.delete(key);
-  else store.set(key, concatBytes(uintToBytes(r.bonded, 32), uintToBytes(r.withdrawable, 32)));
+  else store.set(key, encodeWords(r.bonded, r.withdrawable));
 }
 
 export function getUnbonding(store: StateStore, a: Address): UnbondingEntry[] {
@@ -45,12 +46,12 @@ export function setUnbonding(store: StateStore, a: Address, entries: readonly Un
 
 export function getTotalBonded(store: StateStore): bigint {
   const v = store.get(TOTAL_KEY);
-  return v === undefined ? 0n : bytesToUint(v);
+  return v === undefined ? 0n : readWord(v, 0);
 }
 
 export function setTotalBonded(store: StateStore, total: bigint): void {
   if (total === 0n) store.delete(TOTAL_KEY);
-  else store.set(TOTAL_KEY, uintToBytes(total, 32));
+  else store.set(TOTAL_KEY, encodeWords(total));
 }
 
 export function getMaturing(store: StateStore, block: bigint): Address[] {
