@@ -102,6 +102,12 @@ export interface RpcBackend {
   syncStatus(): SyncStatus;
 
   /**
+   * Optional: a block's transactions decoded with their stored senders (no ecrecover), for
+   * full-transaction block queries. Without it the server decodes the raw bytes itself.
+   */
+  getBlockTransactions?(blockNumber: bigint): Promise<SignedTx[] | undefined>;
+
+  /**
    * Optional: the node's metrics in the Prometheus text format (e.g. `() => registry.render()`),
    * appended to the server's own on /metrics.
    */

@@ -40,6 +40,14 @@ describe('single requests', () => {
     expect(r.json).toMatchObject({ jsonrpc: '2.0', error: { code: -32600 } });
   });
 
+  it('deeply nested JSON is answered, not a crash', async () => {
+    const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
+    const r = await post(server.url, deep);
+    expect(r.json).toEqual([{ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.any(String) } }]);
+    const param = `{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}]}`;
+    expect((await post(server.url, param)).json).toMatchObject({ id: 1, error: { code: -32602 } });
+  });
+
   it('-32601 names the unknown method', async () => {
     const r = await rpc(server.url, 'eth_mine');
     expect(r.error).toMatchObject({ code: -32601, message: expect.stringContaining('eth_mine') });

@@ -201,4 +201,11 @@ describe('verity namespace', () => {
     expect(verifyStateProof(absent.stateRoot, hexToBytes('0x0405'), new Uint8Array([1]), absent.proof)).toBe(false);
     expect((await rpc(server.url, 'verity_getProof', ['0x'])).error?.code).toBe(-32602);
   });
+
+  it('typed client over WebSocket', async () => {
+    const vc = createVerityClient(server.wsUrl);
+    expect((await vc.verity.syncStatus()).headNumber).toBe(await vc.getBlockNumber());
+    const t = vc.transport as { getRpcClient?: () => Promise<{ close(): void }> };
+    (await t.getRpcClient?.())?.close();
+  });
 });
