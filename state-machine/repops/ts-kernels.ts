@@ -190,14 +190,9 @@ export const tsKernels: Kernels = {
     }
   },
   meanAxis(x, out, outer, n, inner) {
+    tsKernels.sumAxis(x, out, outer, n, inner);
     const d = fl(n);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < inner; i++) {
-        let s = 0;
-        for (let k = 0; k < n; k++) s = fl(s + x[(o * n + k) * inner + i]);
-        out[o * inner + i] = fl(s / d);
-      }
-    }
+    for (let i = 0; i < outer * inner; i++) out[i] = fl(out[i] / d);
   },
   expandAxis(x, out, outer, n, inner, divisor) {
     for (let o = 0; o < outer; o++) {

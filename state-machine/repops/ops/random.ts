@@ -37,23 +37,21 @@ export const dropout = dropoutOp('dropout');
 /** The gradient applies the identical mask and scale to dy (same attrs). */
 export const dropoutBackward = dropoutOp('dropout_backward');
 
-/** No inputs; attrs shape, seed, stream, low, high (f32 bits). */
-export function randUniform(be: Backend, inputs: readonly Tensor[], attrs: Attrs): Tensor {
-  checkArity('rand_uniform', inputs, 0);
-  const out = tensorF32(shapeAttr('rand_uniform', attrs, 'shape'));
-  const { k0, k1, s0, s1 } = keyed('rand_uniform', attrs);
-  be.kernels.uniformFill(out.data, k0, k1, s0, s1, finiteF32Attr('rand_uniform', attrs, 'low'), finiteF32Attr('rand_uniform', attrs, 'high'));
-  return out;
+/** An initialiser: no inputs; attrs shape, seed, stream and two f32 bit-pattern parameters. */
+function fillOp(op: string, kernel: 'uniformFill' | 'normalFill', p0: string, p1: string) {
+  return (be: Backend, inputs: readonly Tensor[], attrs: Attrs): Tensor => {
+    checkArity(op, inputs, 0);
+    const out = tensorF32(shapeAttr(op, attrs, 'shape'));
+    const { k0, k1, s0, s1 } = keyed(op, attrs);
+    be.kernels[kernel](out.data, k0, k1, s0, s1, finiteF32Attr(op, attrs, p0), finiteF32Attr(op, attrs, p1));
+    return out;
+  };
 }
 
-/** No inputs; attrs shape, seed, stream, mean, std (f32 bits). */
-export function randNormal(be: Backend, inputs: readonly Tensor[], attrs: Attrs): Tensor {
-  checkArity('rand_normal', inputs, 0);
-  const out = tensorF32(shapeAttr('rand_normal', attrs, 'shape'));
-  const { k0, k1, s0, s1 } = keyed('rand_normal', attrs);
-  be.kernels.normalFill(out.data, k0, k1, s0, s1, finiteF32Attr('rand_normal', attrs, 'mean'), finiteF32Attr('rand_normal', attrs, 'std'));
-  return out;
-}
+/** attrs low, high: fl(low + fl(fl(high − low)·uniform)). */
+export const randUniform = fillOp('rand_uniform', 'uniformFill', 'low', 'high');
+/** attrs mean, std: fl(mean + fl(std·normal)). */
+export const randNormal = fillOp('rand_normal', 'normalFill', 'mean', 'std');
 
 /** No inputs; attrs shape → +0 everywhere (optimiser state at step 0). */
 export function zeros(_be: Backend, inputs: readonly Tensor[], attrs: Attrs): Tensor {
