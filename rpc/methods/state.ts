@@ -53,4 +53,12 @@ export const stateMethods: MethodTable = {
       return qty(await backend.estimateGas(msg, await resolveRef(backend, ref)));
     },
   ),
+  // Native modules read no EVM storage slots, so the list is always empty; gasUsed is the estimate.
+  eth_createAccessList: method(
+    [req('transaction', callObject), opt('block', blockRef, 'latest')],
+    async ({ backend }, msg, ref) => {
+      await callOrRevert(backend, msg, ref);
+      return { accessList: [], gasUsed: qty(await backend.estimateGas(msg, await resolveRef(backend, ref))) };
+    },
+  ),
 };

@@ -96,6 +96,7 @@ describe('transactions through viem', () => {
     const est = await rpc(server.url, 'eth_estimateGas', [{ to: REVERTING }]);
     expect(est.error?.code).toBe(3);
     expect(await client.estimateGas({ to: CODE_ADDRESS, account: accounts[0].address })).toBe(21000n);
+    expect(await client.createAccessList({ to: CODE_ADDRESS, account: accounts[0].address })).toEqual({ accessList: [], gasUsed: 21000n });
   });
 });
 
