@@ -145,6 +145,12 @@ describe('viem against a real node', () => {
     expect(pending.number).toBeGreaterThanOrEqual(0n);
     expect(await client.getChainId()).toBe(Number(genesis.chainId));
   });
+
+  it('/metrics shows the RPC counters and the node registry', async () => {
+    const text = await (await fetch(`${node.url}/metrics`)).text();
+    expect(text).toMatch(/^verity_rpc_requests_total\{method="eth_sendRawTransaction",outcome="ok"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^verity_blocks_sealed_total [1-9]\d*$/m);
+  });
 });
 
 describe('pending state against a real node', () => {
