@@ -1,12 +1,11 @@
 // Sender recovery throughput, single core: libsecp256k1 (native) vs @noble/curves, and the full
 // decodeTransaction path (parse + canonical check + signing hash + recovery).
 // Run: npx tsx bench/recover.ts
-import { secp256k1 as noble } from '@noble/curves/secp256k1.js';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devnetAccounts } from '../genesis/devnet.ts';
-import { hexToBytes, keccak256 } from '../state-machine/crypto/hash.ts';
+import { bytesToHex, hexToBytes, keccak256 } from '../state-machine/crypto/hash.ts';
 import { decodeTransaction, recoveryBackend } from '../state-machine/index.ts';
-import { recoverAddress } from '../state-machine/tx/recover.ts';
+import { nativeBackend, nobleBackend, recoverAddress, signDigest, type SecpBackend } from '../state-machine/tx/recover.ts';
 
 const CHAIN = 271828n;
 const N = 2000;
@@ -33,21 +32,20 @@ async function main(): Promise<void> {
     });
     raws.push(hexToBytes(hex));
   }
-  const txs = raws.map((r) => decodeTransaction(r, CHAIN));
-  const digests = raws.map((_, i) => keccak256(new Uint8Array([i & 0xff, i >> 8])));
   const key = hexToBytes(a.privateKey);
-  const sigs = digests.map((d) => noble.sign(d, key, { prehash: false, format: 'recovered' }));
-
+  const digests = raws.map((_, k) => keccak256(new Uint8Array([k & 0xff, k >> 8])));
+  const sigs = digests.map((d) => signDigest(d, key));
+  const rs = sigs.map((sg) => ({ r: BigInt(bytesToHex(sg.subarray(0, 32))), s: BigInt(bytesToHex(sg.subarray(32, 64))), recid: sg[64] - 27 }));
   let i = 0;
-  rate('ecrecover libsecp256k1 (native)', N, () => {
-    const t = txs[i++ % N];
-    recoverAddress(digests[i % N], t.r, t.s, Number(t.v & 1n));
-  });
-  i = 0;
-  rate('ecrecover @noble/curves', 500, () => {
-    const k = i++ % N;
-    noble.recoverPublicKey(sigs[k], digests[k], { prehash: false });
-  });
+  const backends: [string, SecpBackend, number][] = [['ecrecover @noble/curves', nobleBackend, 300]];
+  if (nativeBackend) backends.unshift(['ecrecover libsecp256k1 (native)', nativeBackend, N]);
+  for (const [label, b, n] of backends) {
+    i = 0;
+    rate(label, n, () => {
+      const k = i++ % N;
+      recoverAddress(digests[k], rs[k].r, rs[k].s, rs[k].recid, b);
+    });
+  }
   i = 0;
   rate('decodeTransaction (decode + recover)', N, () => {
     decodeTransaction(raws[i++ % N], CHAIN);

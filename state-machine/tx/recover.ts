@@ -6,21 +6,53 @@ import { secp256k1 as noble } from '@noble/curves/secp256k1.js';
 import { bytesToHex, keccak256, type Bytes } from '../crypto/hash.ts';
 import type { Address } from '../chain/types.ts';
 
+/** The three curve operations the chain needs, over 32-byte digests (no hashing inside). */
+export interface SecpBackend {
+  readonly name: 'libsecp256k1' | 'noble';
+  /** uncompressed (65-byte) public key from a compact r ‖ s signature; throws if none recovers */
+  recover(sig64: Bytes, recid: number, digest: Bytes): Bytes;
+  sign(digest: Bytes, privateKey: Bytes): { sig64: Bytes; recid: number };
+  publicKey(privateKey: Bytes): Bytes;
+}
+
 type NativeSecp = typeof import('secp256k1');
 
-function loadNative(): NativeSecp | null {
+function loadNative(): SecpBackend | null {
+  let lib: NativeSecp;
   try {
     const require = createRequire(import.meta.url);
-    return require('secp256k1/bindings.js') as NativeSecp;
+    lib = require('secp256k1/bindings.js') as NativeSecp;
   } catch {
     return null;
   }
+  return {
+    name: 'libsecp256k1',
+    recover: (sig64, recid, digest) => lib.ecdsaRecover(sig64, recid, digest, false),
+    sign: (digest, key) => {
+      const { signature, recid } = lib.ecdsaSign(digest, key);
+      return { sig64: signature, recid };
+    },
+    publicKey: (key) => lib.publicKeyCreate(key, false),
+  };
 }
 
-const native = loadNative();
+export const nobleBackend: SecpBackend = {
+  name: 'noble',
+  recover: (sig64, recid, digest) => noble.Signature.fromBytes(sig64, 'compact').addRecoveryBit(recid).recoverPublicKey(digest).toBytes(false),
+  sign: (digest, key) => {
+    // noble's recovered format is recid ‖ r ‖ s
+    const rec = noble.sign(digest, key, { prehash: false, format: 'recovered' });
+    return { sig64: rec.subarray(1), recid: rec[0] };
+  },
+  publicKey: (key) => noble.getPublicKey(key, false),
+};
+
+/** libsecp256k1 when it loads, else noble. */
+export const nativeBackend: SecpBackend | null = loadNative();
+const secp: SecpBackend = nativeBackend ?? nobleBackend;
 
 /** Which implementation recovers senders in this process. */
-export const recoveryBackend: 'libsecp256k1' | 'noble' = native ? 'libsecp256k1' : 'noble';
+export const recoveryBackend: SecpBackend['name'] = secp.name;
 
 /** 64-byte compact signature r ‖ s (r, s < 2^256). */
 export function compactSignature(r: bigint, s: bigint): Bytes {
@@ -38,49 +70,32 @@ export function publicKeyToAddress(pub: Bytes): Address {
  * Address that signed `msgHash` with (r, s, recid). Throws (a plain Error from the curve library) on
  * a signature that recovers no point; callers turn that into their own typed error.
  */
-export function recoverAddress(msgHash: Bytes, r: bigint, s: bigint, recid: number): Address {
-  const sig = compactSignature(r, s);
-  if (native) return publicKeyToAddress(native.ecdsaRecover(sig, recid, msgHash, false));
-  const point = noble.Signature.fromBytes(sig, 'compact').addRecoveryBit(recid).recoverPublicKey(msgHash);
-  return publicKeyToAddress(point.toBytes(false));
+export function recoverAddress(msgHash: Bytes, r: bigint, s: bigint, recid: number, backend: SecpBackend = secp): Address {
+  return publicKeyToAddress(backend.recover(compactSignature(r, s), recid, msgHash));
 }
 
 /** Recoverable signature r ‖ s ‖ v (v = 27 + recovery id) of a 32-byte digest. */
-export function signDigest(digest: Bytes, privateKey: Bytes): Bytes {
+export function signDigest(digest: Bytes, privateKey: Bytes, backend: SecpBackend = secp): Bytes {
+  const { sig64, recid } = backend.sign(digest, privateKey);
   const out = new Uint8Array(65);
-  if (native) {
-    const { signature, recid } = native.ecdsaSign(digest, privateKey);
-    out.set(signature, 0);
-    out[64] = 27 + recid;
-    return out;
-  }
-  const rec = noble.sign(digest, privateKey, { prehash: false, format: 'recovered' });
-  // noble's recovered format is recid ‖ r ‖ s
-  out.set(rec.subarray(1), 0);
-  out[64] = 27 + rec[0];
+  out.set(sig64, 0);
+  out[64] = 27 + recid;
   return out;
 }
 
 /** Signer of a 65-byte r ‖ s ‖ v signature made by signDigest; null when it does not recover. */
-export function recoverDigestSigner(digest: Bytes, signature: Bytes): Address | null {
+export function recoverDigestSigner(digest: Bytes, signature: Bytes, backend: SecpBackend = secp): Address | null {
   if (signature.length !== 65) return null;
   const v = signature[64];
   if (v !== 27 && v !== 28) return null;
-  let r = 0n;
-  let s = 0n;
-  for (let i = 0; i < 32; i++) {
-    r = (r << 8n) | BigInt(signature[i]);
-    s = (s << 8n) | BigInt(signature[32 + i]);
-  }
   try {
-    return recoverAddress(digest, r, s, v - 27);
+    return publicKeyToAddress(backend.recover(signature.subarray(0, 64), v - 27, digest));
   } catch {
     return null;
   }
 }
 
 /** Address of a secp256k1 private key. */
-export function privateKeyToAddress(privateKey: Bytes): Address {
-  const pub = native ? native.publicKeyCreate(privateKey, false) : noble.getPublicKey(privateKey, false);
-  return publicKeyToAddress(pub);
+export function privateKeyToAddress(privateKey: Bytes, backend: SecpBackend = secp): Address {
+  return publicKeyToAddress(backend.publicKey(privateKey));
 }
