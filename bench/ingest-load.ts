@@ -31,6 +31,8 @@ export interface LoadResult {
   confirmSeconds: number;
   acceptedPerSecond: number;
   confirmedPerSecond: number;
+  /** this process's CPU time per accepted tx while sending and polling, microseconds */
+  clientCpuMicrosPerTx: number;
 }
 
 interface RpcReply {
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
   const rejected: Record<string, number> = {};
   const hashes: string[] = new Array<string>(raws.length);
   const start = performance.now();
+  const cpu0 = process.cpuUsage();
   let cursor = 0;
   async function sender(): Promise<void> {
     for (;;) {
@@ -122,6 +125,7 @@ async function main(): Promise<void> {
     if (waiting.size > 0) await new Promise((r) => setTimeout(r, 25));
   }
   const confirmSeconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   const result: LoadResult = {
     sent: raws.length,
     accepted,
@@ -131,6 +135,7 @@ async function main(): Promise<void> {
     confirmSeconds,
     acceptedPerSecond: accepted / sendSeconds,
     confirmedPerSecond: accepted / confirmSeconds,
+    clientCpuMicrosPerTx: (cpu.user + cpu.system) / accepted,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

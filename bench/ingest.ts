@@ -1,0 +1,249 @@
+// Ingest benchmark (`npm run bench:ingest`): confirmed value transfers per second through JSON-RPC,
+// Verity's devnet against anvil --block-time 1 under the same load. Each run starts a fresh node in
+// a temporary data dir, funds S extra senders (devnet-only keys from the public test mnemonic), then a
+// separate load process presigns S × K transfers, sends them in eth_sendRawTransaction batches and
+// waits until every one has a receipt. Reports the median of the runs and the ratio to anvil.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { devnetAccounts } from '../genesis/index.ts';
+import { bytesToHex, hexToBytes } from '../state-machine/crypto/hash.ts';
+import type { Address } from '../state-machine/chain/types.ts';
+import { signTx } from '../node/devnet/sign-tx.ts';
+import type { LoadJob, LoadResult } from './ingest-load.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const ANVIL = join(ROOT, 'node_modules', '.bin', 'anvil');
+const GWEI = 10n ** 9n;
+const SINK: Address = '0x000000000000000000000000000000000000dead';
+
+interface Target {
+  name: string;
+  url: string;
+  chainId: bigint;
+  /** CPU seconds the server process has used so far (all its threads) */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc (Linux), in seconds; NaN elsewhere. */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function waitForLine(child: ChildProcess, re: RegExp, what: string): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = out.match(re);
+      if (m) resolve(m);
+    });
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before it was ready:\n${out.slice(-2000)}`)));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function startVerity(recoverWorkers: number, profileDir: string | undefined): Promise<Target> {
+  const prof = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
+  const child = spawn(
+    process.execPath,
+    [...prof, join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', '--recover-workers', String(recoverWorkers)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const m = await waitForLine(child, /rpc listening on (http:\/\/\S+)/, 'verity devnet');
+  return { name: recoverWorkers > 0 ? `verity (${recoverWorkers} recovery workers)` : 'verity', url: m[1], chainId: 271828n, cpuSeconds: () => processCpuSeconds(child.pid), stop: () => stopChild(child) };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startAnvil(): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(ANVIL, ['--port', String(port), '--block-time', '1', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await waitForLine(child, /Listening on/, 'anvil');
+  return { name: 'anvil --block-time 1', url: `http://127.0.0.1:${port}`, chainId: 31337n, cpuSeconds: () => processCpuSeconds(child.pid), stop: () => stopChild(child) };
+}
+
+interface Reply {
+  id: number;
+  result?: unknown;
+  error?: { message: string };
+}
+
+async function rpc(url: string, calls: [string, unknown[]][]): Promise<Reply[]> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(calls.map(([method, params], id) => ({ jsonrpc: '2.0', id, method, params }))),
+  });
+  return ((await res.json()) as Reply[]).sort((a, b) => a.id - b.id);
+}
+
+/** Funds each sender with 10 ETH from the 10 devnet accounts; resolves when all transfers have receipts. */
+async function fund(t: Target, senders: Address[]): Promise<void> {
+  const funders = devnetAccounts(10);
+  const [nonceReplies] = [await rpc(t.url, funders.map((f) => ['eth_getTransactionCount', [f.address, 'pending']]))];
+  const nonces = nonceReplies.map((r) => BigInt(String(r.result)));
+  const raws: string[] = [];
+  senders.forEach((to, i) => {
+    const f = i % funders.length;
+    const raw = signTx(
+      { chainId: t.chainId, nonce: nonces[f]++, to, value: 10n * 10n ** 18n, gasLimit: 21_000n, maxFeePerGas: 200n * GWEI, maxPriorityFeePerGas: GWEI },
+      hexToBytes(funders[f].privateKey),
+    );
+    raws.push(bytesToHex(raw));
+  });
+  const hashes: string[] = [];
+  for (let i = 0; i < raws.length; i += 100) {
+    for (const r of await rpc(t.url, raws.slice(i, i + 100).map((x) => ['eth_sendRawTransaction', [x]]))) {
+      if (r.error) throw new Error(`funding refused by ${t.name}: ${r.error.message}`);
+      hashes.push(String(r.result));
+    }
+  }
+  const deadline = Date.now() + 120_000;
+  let waiting = hashes;
+  while (waiting.length > 0) {
+    if (Date.now() > deadline) throw new Error(`funding on ${t.name} not confirmed after 120 s`);
+    await new Promise((r) => setTimeout(r, 200));
+    const replies = await rpc(t.url, waiting.map((h) => ['eth_getTransactionReceipt', [h]]));
+    waiting = waiting.filter((_, i) => !replies[i].result);
+  }
+}
+
+function runLoad(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-load.ts'), JSON.stringify(job)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+      else resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as LoadResult);
+    });
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+interface Opts {
+  senders: string;
+  perSender: string;
+  runs: string;
+  batch: string;
+  concurrency: string;
+  recoverWorkers: string;
+  anvil: boolean;
+  profile?: string;
+}
+
+interface RunResult extends LoadResult {
+  /** server CPU time per confirmed tx during the load, microseconds */
+  serverCpuMicrosPerTx: number;
+}
+
+async function measure(start: () => Promise<Target>, o: Opts): Promise<RunResult[]> {
+  const S = Number(o.senders);
+  const accounts = devnetAccounts(10 + S).slice(10);
+  const results: RunResult[] = [];
+  for (let run = 0; run < Number(o.runs); run++) {
+    const t = await start();
+    try {
+      await fund(t, accounts.map((a) => a.address));
+      const cpu0 = t.cpuSeconds();
+      const load = await runLoad({
+        url: t.url,
+        chainId: t.chainId.toString(),
+        keys: accounts.map((a) => a.privateKey),
+        nonces: accounts.map(() => '0'),
+        perSender: Number(o.perSender),
+        batchSize: Number(o.batch),
+        concurrency: Number(o.concurrency),
+        maxFeePerGas: (1000n * GWEI).toString(),
+        maxPriorityFeePerGas: GWEI.toString(),
+        to: SINK,
+      });
+      const r: RunResult = { ...load, serverCpuMicrosPerTx: ((t.cpuSeconds() - cpu0) * 1e6) / load.accepted };
+      const rejected = Object.entries(r.rejected).map(([m, n]) => `${n}× ${m}`).join(', ');
+      console.log(
+        `  ${t.name} run ${run + 1}: ${r.accepted}/${r.sent} accepted in ${r.sendSeconds.toFixed(2)} s (${r.acceptedPerSecond.toFixed(0)} tx/s), ` +
+          `all confirmed after ${r.confirmSeconds.toFixed(2)} s → ${r.confirmedPerSecond.toFixed(0)} confirmed tx/s, ` +
+          `server CPU ${r.serverCpuMicrosPerTx.toFixed(0)} µs/tx, load generator CPU ${r.clientCpuMicrosPerTx.toFixed(0)} µs/tx${rejected ? `; rejected: ${rejected}` : ''}`,
+      );
+      results.push(r);
+    } finally {
+      await t.stop();
+    }
+  }
+  return results;
+}
+
+async function main(): Promise<void> {
+  const o = new Command('bench:ingest')
+    .description('confirmed value transfers per second over JSON-RPC: verity devnet vs anvil --block-time 1')
+    .option('--senders <n>', 'funded senders', '400')
+    .option('--per-sender <n>', 'transfers per sender (at most the pool per-sender limit, 64)', '50')
+    .option('--runs <n>', 'runs per target (median reported)', '3')
+    .option('--batch <n>', 'transactions per JSON-RPC batch', '200')
+    .option('--concurrency <n>', 'batches in flight', '4')
+    .option('--recover-workers <n>', 'sender-recovery worker threads in the verity node', '1')
+    .option('--no-anvil', 'skip the anvil comparison')
+    .option('--profile <dir>', 'write a V8 CPU profile of each verity node run into this directory')
+    .parse()
+    .opts<Opts>();
+  const total = Number(o.senders) * Number(o.perSender);
+  console.log(`ingest: ${o.senders} senders × ${o.perSender} transfers = ${total} txs, batches of ${o.batch}, ${o.concurrency} in flight`);
+  console.log(`machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`);
+
+  const verity = await measure(() => startVerity(Number(o.recoverWorkers), o.profile), o);
+  const vMedian = median(verity.map((r) => r.confirmedPerSecond));
+  console.log(
+    `verity: median ${vMedian.toFixed(0)} confirmed tx/s (accepted ${median(verity.map((r) => r.acceptedPerSecond)).toFixed(0)} tx/s), ` +
+      `server CPU ${median(verity.map((r) => r.serverCpuMicrosPerTx)).toFixed(0)} µs/tx`,
+  );
+
+  if (!o.anvil) return;
+  if (!existsSync(ANVIL)) {
+    console.log('anvil: not installed (optional dependency @foundry-rs/anvil-linux-amd64); skipping the comparison');
+    return;
+  }
+  const anvil = await measure(startAnvil, o);
+  const aMedian = median(anvil.map((r) => r.confirmedPerSecond));
+  console.log(
+    `anvil --block-time 1: median ${aMedian.toFixed(0)} confirmed tx/s (accepted ${median(anvil.map((r) => r.acceptedPerSecond)).toFixed(0)} tx/s), ` +
+      `server CPU ${median(anvil.map((r) => r.serverCpuMicrosPerTx)).toFixed(0)} µs/tx`,
+  );
+  console.log(`ratio verity / anvil: ${(vMedian / aMedian).toFixed(2)}×`);
+}
+
+await main();
