@@ -83,6 +83,22 @@ describe('viem against a real node', () => {
     expect(atBefore).toBe(before);
   });
 
+  it('viem watchContractEvent over HTTP (eth_newFilter + eth_getFilterChanges) sees a Bonded event', async () => {
+    const seen: `0x${string}`[] = [];
+    const unwatch = client.watchContractEvent({
+      address: MODULE_ADDRESSES.stake, abi: stakeAbi, eventName: 'Bonded', pollingInterval: 25,
+      onLogs: (logs) => seen.push(...logs.map((l) => l.transactionHash)),
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const wallet = createWalletClient({ account: bob, chain, transport: http(node.url) });
+    const hash = await wallet.writeContract({ address: MODULE_ADDRESSES.stake, abi: stakeAbi, functionName: 'bond', value: ETHER });
+    await expect.poll(() => seen.includes(hash), { timeout: 3000, interval: 25 }).toBe(true);
+    unwatch();
+    const metrics = node.rpc.metrics;
+    expect(metrics.requests('eth_newFilter').ok).toBeGreaterThan(0);
+    expect(metrics.requests('eth_getFilterChanges').ok).toBeGreaterThan(0);
+  });
+
   it('a reverting module call fails eth_estimateGas / eth_call with code 3 and the reason', async () => {
     await expect(
       client.simulateContract({ account: carol, address: MODULE_ADDRESSES.stake, abi: stakeAbi, functionName: 'beginUnbond', args: [10n ** 30n] }),
