@@ -107,6 +107,8 @@ describe('genesis validation names the bad field', () => {
     expect(fieldOf(() => parseGenesis(j))).toBe('alloc.0x00000000000000000000000000000000000000zz');
     j.alloc = { '0x0000000000000000000000000000000000000001': '1.5' };
     expect(fieldOf(() => parseGenesis(j))).toBe('alloc.0x0000000000000000000000000000000000000001');
+    j.alloc = { '0x0000000000000000000000000000000000000a02': '1' };
+    expect(fieldOf(() => parseGenesis(j))).toBe('alloc.0x0000000000000000000000000000000000000a02');
     j.alloc = { '0x000000000000000000000000000000000000000a': '1', '0x000000000000000000000000000000000000000A': '1' };
     expect(fieldOf(() => parseGenesis(j))).toBe('alloc.0x000000000000000000000000000000000000000A');
   });

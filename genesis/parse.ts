@@ -2,6 +2,7 @@
 // is a ValidationError naming the offending field as a dotted path.
 import { ValidationError, UINT256_MAX } from '../state-machine/errors.ts';
 import type { Address } from '../state-machine/chain/types.ts';
+import { MODULE_ADDRESSES } from '../state-machine/modules/addresses.ts';
 import type { Genesis } from './schema.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -13,6 +14,7 @@ const HEX_RE = /^0x[0-9a-fA-F]+$/;
 /** Chain ids must fit the EIP-155 v arithmetic of common tooling. */
 const MAX_CHAIN_ID = (1n << 53n) - 1n;
 const MAX_U64 = (1n << 64n) - 1n;
+const MODULE_ADDRESS_SET = new Set<string>(Object.values(MODULE_ADDRESSES));
 
 function obj(v: Json | undefined, field: string): JsonObject {
   if (v === null || v === undefined || typeof v !== 'object' || Array.isArray(v)) {
@@ -107,6 +109,7 @@ export function parseGenesis(input: string | unknown): Genesis {
     const field = `alloc.${k}`;
     const a = addressField(k, field);
     if (a in alloc) throw new ValidationError(field, 'duplicate address (addresses are case-insensitive)');
+    if (MODULE_ADDRESS_SET.has(a)) throw new ValidationError(field, 'module addresses cannot hold genesis allocations');
     const amount = bigintField(v, field);
     supply += amount;
     if (supply > UINT256_MAX) throw new ValidationError(field, 'total allocation exceeds 2^256-1');

@@ -4,6 +4,7 @@ import { bytesToHex, type Hex } from '../crypto/hash.ts';
 import { ArithmeticError, checkedAdd, checkedMul } from '../errors.ts';
 import type { Genesis } from '../../genesis/schema.ts';
 import { bumpNonce, credit, debit, getAccount, transfer } from '../modules/accounts/ledger.ts';
+import { MODULE_ADDRESSES } from '../modules/addresses.ts';
 import type { BlockEnv, ModuleRegistry } from '../modules/framework.ts';
 import { PANIC_ARITHMETIC, RevertError, panic } from '../modules/revert.ts';
 import type { StateStore } from '../store/store.ts';
@@ -11,6 +12,8 @@ import { logsBloomHex } from './bloom.ts';
 import { TxInvalidError } from './errors.ts';
 import { effectiveGasPrice, intrinsicGas } from './fees.ts';
 import type { AccessListItem, Address, CallResult, Receipt, SignedTx } from './types.ts';
+
+const RESERVED = new Set<string>(Object.values(MODULE_ADDRESSES));
 
 /** What execution needs from a ChainState. */
 export interface ExecutionState {
@@ -50,6 +53,11 @@ export function runMessage(state: ExecutionState, msg: Message, env: BlockEnv): 
   const to = msg.to;
   const module = registry.get(to);
   let gasUsed = intrinsic;
+  if (module === undefined && RESERVED.has(to)) {
+    // Reserved for a module this chain does not run yet: value sent there would be stranded.
+    const e = new RevertError('no module at this address');
+    return failed(gasUsed, e.reason, e.revertData);
+  }
   if (module !== undefined) {
     const method = registry.resolve(to, msg.data);
     if (method === undefined) {

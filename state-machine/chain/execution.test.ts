@@ -48,6 +48,16 @@ describe('transfers and fees', () => {
     c.state.checkSupply();
   });
 
+  it('clone() gives an independent state with the same root', async () => {
+    const c = new TestChain();
+    const copy = c.state.clone();
+    expect(copy.root()).toBe(c.state.root());
+    c.build([await signTx(c.genesis, alice, { to: bob.address, nonce: 0, value: 5n, gas: 21_000n })]);
+    expect(copy.root()).not.toBe(c.state.root());
+    expect(copy.getNonce(alice.address)).toBe(0n);
+    expect(c.state.getNonce(alice.address)).toBe(1n);
+  });
+
   it('caps the price at maxFeePerGas and charges legacy transactions their gas price', async () => {
     const c = new TestChain();
     const baseFee = nextBaseFee(c.head, c.genesis.baseFee);
@@ -165,6 +175,9 @@ describe('module calls', () => {
       ['0xdeadbeef', 0n, 'unknown function selector'],
       ['0x', 5n, 'module does not accept plain transfers'],
     ];
+    const reserved = c.state.call({ from: alice.address, to: MODULE_ADDRESSES.bridge, value: 1n }, env);
+    expect(reserved).toMatchObject({ status: 0, revertReason: 'no module at this address' });
+    expect(c.state.getCode(MODULE_ADDRESSES.bridge)).toBe('0x');
     for (const [data, value, reason] of cases) {
       const r = c.state.call({ from: alice.address, to: MODULE_ADDRESSES.accounts, data: hexToBytes(data), value }, env);
       expect(r.status).toBe(0);
