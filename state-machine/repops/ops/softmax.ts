@@ -1,7 +1,7 @@
 // softmax / log-softmax over the last axis, cross-entropy over logits [B, C] with i32 labels [B]
 // (mean over the batch), and their gradients.
 import type { Backend } from '../backend.ts';
-import type { Tensor } from '../tensor.ts';
+import type { Tensor, F32Tensor, I32Tensor } from '../tensor.ts';
 import { tensorF32, sameShape } from '../tensor.ts';
 import { ShapeError, IndexRangeError } from '../errors.ts';
 import { checkArity, f32In, i32In, lastAxis, rank } from './attrs.ts';
@@ -36,7 +36,7 @@ export const logSoftmax = rowwise('log_softmax', 'logSoftmax');
 export const softmaxBackward = rowwiseBackward('softmax_backward', 'softmaxBackward');
 export const logSoftmaxBackward = rowwiseBackward('log_softmax_backward', 'logSoftmaxBackward');
 
-function checkLabels(op: string, inputs: readonly Tensor[]): { rows: number; cols: number } {
+function checkLabels(op: string, inputs: readonly Tensor[]): { logits: F32Tensor; labels: I32Tensor; rows: number; cols: number } {
   const logits = f32In(op, inputs, 0, 'logits'), labels = i32In(op, inputs, 1, 'labels');
   rank(op, logits, 2, 'logits');
   rank(op, labels, 1, 'labels');
@@ -47,25 +47,25 @@ function checkLabels(op: string, inputs: readonly Tensor[]): { rows: number; col
     const l = labels.data[i];
     if (l < 0 || l >= cols) throw new IndexRangeError(op, `label ${l} at ${i} outside [0, ${cols})`);
   }
-  return { rows, cols };
+  return { logits, labels, rows, cols };
 }
 
 /** (logits [B, C], labels i32 [B]) → scalar mean loss. */
 export function crossEntropy(be: Backend, inputs: readonly Tensor[]): Tensor {
   checkArity('cross_entropy', inputs, 2);
-  const { rows, cols } = checkLabels('cross_entropy', inputs);
+  const { logits, labels, rows, cols } = checkLabels('cross_entropy', inputs);
   const out = tensorF32([]);
-  be.kernels.crossEntropy(inputs[0].data as Float32Array, inputs[1].data as Int32Array, out.data, rows, cols);
+  be.kernels.crossEntropy(logits.data, labels.data, out.data, rows, cols);
   return out;
 }
 
 /** (logits, labels, dloss scalar) → dlogits. */
 export function crossEntropyBackward(be: Backend, inputs: readonly Tensor[]): Tensor {
   checkArity('cross_entropy_backward', inputs, 3);
-  const { rows, cols } = checkLabels('cross_entropy_backward', inputs);
+  const { logits, labels, rows, cols } = checkLabels('cross_entropy_backward', inputs);
   const dloss = f32In('cross_entropy_backward', inputs, 2, 'dloss');
   if (dloss.data.length !== 1) throw new ShapeError('cross_entropy_backward', 'dloss must be a scalar');
   const out = tensorF32([rows, cols]);
-  be.kernels.crossEntropyBackward(inputs[0].data as Float32Array, inputs[1].data as Int32Array, dloss.data[0], out.data, rows, cols);
+  be.kernels.crossEntropyBackward(logits.data, labels.data, dloss.data[0], out.data, rows, cols);
   return out;
 }
