@@ -75,7 +75,12 @@ void micro(const float* a, std::size_t rs, std::size_t ks, const float* panel, s
     for (std::size_t v = 0; v < V; ++v) acc[r][v] = vzero();
   for (std::size_t k = 0; k < K; ++k) {
     vec bv[V];
-    for (std::size_t v = 0; v < V; ++v) bv[v] = vload(panel + k * W + v * VW);
+    for (std::size_t v = 0; v < V; ++v) {
+      bv[v] = vload(panel + k * W + v * VW);
+      // Keep the panel vectors in registers: otherwise the compiler folds one load into every
+      // multiply (R× the loads) and the loop becomes load-bound. Values are unchanged.
+      __asm__("" : "+v"(bv[v]));
+    }
     for (std::size_t r = 0; r < R; ++r) {
       const vec av = vbcast(a + r * rs + k * ks);
       for (std::size_t v = 0; v < V; ++v) acc[r][v] = vadd(acc[r][v], vmul(av, bv[v]));
