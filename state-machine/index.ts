@@ -37,6 +37,7 @@ export { BlockBuildError, BlockInvalidError, SupplyInvariantError, TxInvalidErro
 // transactions
 export { decodeTransaction, recoverSender, recoverSenders, MAX_TX_BYTES } from './tx/decode.ts';
 export { TxDecodeError, type TxDecodeCode } from './tx/errors.ts';
+export { chainCommon } from './tx/common.ts';
 export { privateKeyToAddress, recoverDigestSigner, recoveryBackend, signDigest } from './tx/recover.ts';
 
 // state store and proofs

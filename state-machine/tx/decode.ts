@@ -1,32 +1,21 @@
 // Raw transaction → SignedTx. Parsing, signing-hash and canonical-form checks come from
 // @ethereumjs/tx; the signature is recovered here with libsecp256k1 (see recover.ts), never by the
 // library's own (noble) path.
-import { Mainnet, createCustomCommon, type Common } from '@ethereumjs/common';
 import { createTxFromRLP, type FeeMarket1559Tx, type LegacyTx } from '@ethereumjs/tx';
 import { SECP256K1_ORDER, SECP256K1_ORDER_DIV_2 } from '@ethereumjs/util';
 import { bytesToHex, keccak256, type Bytes } from '../crypto/hash.ts';
 import type { AccessListItem, Address, SignedTx } from '../chain/types.ts';
 import { TxDecodeError } from './errors.ts';
+import { chainCommon } from './common.ts';
 import { recoverAddress } from './recover.ts';
 
 /** Largest raw transaction accepted (geth's txMaxSize). */
 export const MAX_TX_BYTES = 128 * 1024;
 const NONCE_LIMIT = (1n << 64n) - 1n;
 
-const commons = new Map<bigint, Common>();
-
-function commonFor(chainId: bigint): Common {
-  let c = commons.get(chainId);
-  if (!c) {
-    c = createCustomCommon({ chainId: Number(chainId) }, Mainnet);
-    commons.set(chainId, c);
-  }
-  return c;
-}
-
 function parse(raw: Bytes, chainId: bigint): LegacyTx | FeeMarket1559Tx {
   try {
-    return createTxFromRLP<0 | 2>(raw, { common: commonFor(chainId) }) as LegacyTx | FeeMarket1559Tx;
+    return createTxFromRLP<0 | 2>(raw, { common: chainCommon(chainId) }) as LegacyTx | FeeMarket1559Tx;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/chain ?id/i.test(msg)) throw new TxDecodeError('TX_WRONG_CHAIN', 'invalid chain id for signer');
