@@ -11,6 +11,8 @@ export const RpcCode = {
   internal: -32603,
   /** geth's code for transaction rejections and "header not found" */
   server: -32000,
+  /** geth's code for subscriptions over a transport without notifications (HTTP) */
+  notificationsUnsupported: -32001,
   /** EIP-1474 "limit exceeded" */
   limitExceeded: -32005,
   /** geth's code for eth_call / eth_estimateGas reverts; data = revert bytes */

@@ -11,6 +11,8 @@ import type { FilterObject } from './params.ts';
 
 /** Per-filter buffer bound: a client that never polls cannot grow memory without limit. */
 export const MAX_BUFFERED = 10_000;
+/** Installed filters across all clients; filters are anonymous, so this is the memory bound. */
+export const MAX_FILTERS = 10_000;
 
 type Filter =
   | { kind: 'blocks'; items: Hex[]; lastPoll: number }
@@ -87,6 +89,12 @@ export class FilterManager {
   }
 
   private add(f: Filter): Hex {
+    if (this.filters.size >= MAX_FILTERS) {
+      this.sweep();
+      if (this.filters.size >= MAX_FILTERS) {
+        throw new RpcError(RpcCode.limitExceeded, `too many installed filters (max ${MAX_FILTERS}); uninstall unused ones`);
+      }
+    }
     const id = newId();
     this.filters.set(id, f);
     return id;

@@ -32,7 +32,7 @@ export const logMethods: MethodTable = {
   eth_subscribe: method(
     [req('kind', subscriptionKind), opt('options', subscriptionOptions, undefined)],
     ({ subscriptions }, kind, options) => {
-      if (!subscriptions) throw new RpcError(-32001, 'notifications not supported');
+      if (!subscriptions) throw new RpcError(RpcCode.notificationsUnsupported, 'notifications not supported');
       if (subscriptions.size >= MAX_SUBSCRIPTIONS) {
         throw new RpcError(RpcCode.limitExceeded, `too many subscriptions on this connection (max ${MAX_SUBSCRIPTIONS})`);
       }
@@ -50,7 +50,7 @@ export const logMethods: MethodTable = {
     },
   ),
   eth_unsubscribe: method([req('subscriptionId', filterId)], ({ subscriptions }, id) => {
-    if (!subscriptions) throw new RpcError(-32001, 'notifications not supported');
+    if (!subscriptions) throw new RpcError(RpcCode.notificationsUnsupported, 'notifications not supported');
     return subscriptions.unsubscribe(id);
   }),
 };
