@@ -30,7 +30,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   snapshotInterval: 100,
   txpoolMaxPerSender: 64,
   txpoolMaxTotal: 50_000,
-  recoverWorkers: 0,
+  recoverWorkers: 1,
   logLevel: 'info',
 };
 

@@ -21,7 +21,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--config <file>', 'JSON config file (settings: see docs/node.md)')
     .option('--datadir <dir>', 'data directory (LevelDB event log, snapshots, pool journal)')
     .option('--snapshot-interval <blocks>', 'write a state snapshot every N blocks (default 100)')
-    .option('--recover-workers <n>', 'worker threads for sender recovery, 0 = main thread (default 0)')
+    .option('--recover-workers <n>', 'worker threads for sender recovery, 0 = main thread (default 1)')
     .option('--txpool-max-per-sender <n>', 'pooled txs per sender (default 64)')
     .option('--txpool-max-total <n>', 'pooled txs in all (default 50000)')
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON lines)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']));

@@ -34,8 +34,6 @@ export interface TxPointer {
   index: number;
 }
 
-type BatchOp = { type: 'put'; key: Bytes; value: Bytes } | { type: 'del'; key: Bytes };
-
 const EMPTY = new Uint8Array(0);
 const RECENT_BLOCKS = 128;
 
@@ -86,17 +84,17 @@ export class EventLog {
       throw new StoreError(`block ${n}: ${block.transactions.length} txs, ${receipts.length} receipts, ${senders.length} senders`);
     }
     const stored: StoredBlock = { block, senders };
-    const ops: BatchOp[] = [
-      { type: 'put', key: keys.block(n), value: pack(stored) },
-      { type: 'put', key: keys.blockHash(block.hash), value: u64(n) },
-      { type: 'put', key: keys.receipts(n), value: pack(receipts) },
-    ];
+    // A chained batch: several times cheaper per op than the array form (no per-op object checks).
+    const batch = this.db.batch();
+    batch.put(keys.block(n), pack(stored));
+    batch.put(keys.blockHash(block.hash), u64(n));
+    batch.put(keys.receipts(n), pack(receipts));
     const nb = u64(n);
     for (let i = 0; i < receipts.length; i++) {
       const ptr = new Uint8Array(12);
       ptr.set(nb, 0);
       new DataView(ptr.buffer).setUint32(8, i);
-      ops.push({ type: 'put', key: keys.tx(receipts[i].txHash), value: ptr });
+      batch.put(keys.tx(receipts[i].txHash), ptr);
     }
     const addrs = new Set<Hex>();
     const topics = new Set<Hex>();
@@ -106,13 +104,13 @@ export class EventLog {
         for (const t of l.topics) topics.add(t.toLowerCase() as Hex);
       }
     }
-    if (addrs.size > 0) ops.push({ type: 'put', key: keys.logBlock(n), value: EMPTY });
-    for (const a of addrs) ops.push({ type: 'put', key: keys.logAddress(a, n), value: EMPTY });
-    for (const t of topics) ops.push({ type: 'put', key: keys.logTopic(t, n), value: EMPTY });
-    if (w.snapshot) ops.push({ type: 'put', key: keys.snapshot(n), value: w.snapshot });
-    for (const h of w.journalRemovals ?? []) ops.push({ type: 'del', key: keys.journal(h) });
-    ops.push({ type: 'put', key: keys.meta('head'), value: pack({ number: n, hash: block.hash }) });
-    await this.db.batch(ops, { sync: true });
+    if (addrs.size > 0) batch.put(keys.logBlock(n), EMPTY);
+    for (const a of addrs) batch.put(keys.logAddress(a, n), EMPTY);
+    for (const t of topics) batch.put(keys.logTopic(t, n), EMPTY);
+    if (w.snapshot) batch.put(keys.snapshot(n), w.snapshot);
+    for (const h of w.journalRemovals ?? []) batch.del(keys.journal(h));
+    batch.put(keys.meta('head'), pack({ number: n, hash: block.hash }));
+    await batch.write({ sync: true });
     this.headValue = { number: n, hash: block.hash };
     this.remember(n, stored, receipts);
   }

@@ -75,8 +75,13 @@ export class Journal {
     const g = this.next;
     if (g === null || this.writing !== null) return;
     this.next = null;
-    this.writing = this.db
-      .batch(g.ops, { sync: true })
+    const batch = this.db.batch();
+    for (const op of g.ops) {
+      if (op.type === 'put') batch.put(op.key, op.value);
+      else batch.del(op.key);
+    }
+    this.writing = batch
+      .write({ sync: true })
       .then(
         () => {
           this.groupsCommitted++;
