@@ -44,5 +44,13 @@ describe.skipIf(!existsSync(CAST))('cast against a real node', () => {
     const tx = JSON.parse(await cast('tx', sent.transactionHash, '--json')) as { hash: string; value: string };
     expect(tx).toMatchObject({ hash: sent.transactionHash, value: '0x3e8' });
     expect(await cast('gas-price')).toMatch(/^\d+$/);
+    const legacy = JSON.parse(await cast('send', '--json', '--legacy', '--private-key', keys[0].privateKey, keys[1].address, '--value', '1')) as {
+      transactionHash: string;
+      status: string;
+      type: string;
+    };
+    expect(legacy).toMatchObject({ status: '0x1', type: '0x0' });
+    const legacyTx = JSON.parse(await cast('tx', legacy.transactionHash, '--json')) as { type: string; chainId: string };
+    expect(legacyTx).toMatchObject({ type: '0x0', chainId: `0x${genesis.chainId.toString(16)}` });
   });
 });
