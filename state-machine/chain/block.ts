@@ -4,7 +4,7 @@
 //   receiptsRoot = merkleRoot(keccak256(consensus receipt))   (sha256 nodes)
 //   withdrawalsRoot = root of the empty depth-32 keccak tree  (no withdrawals yet)
 import type { Genesis } from '../../genesis/schema.ts';
-import { ZERO_HASH, bytesToHex, hexToBytes, keccak256, type Bytes, type Hex } from '../crypto/hash.ts';
+import { ZERO_HASH, bytesToHex, hexToBytes, isHex, keccak256, type Bytes, type Hex } from '../crypto/hash.ts';
 import { merkleRoot, zeroHash } from '../merkle/tree.ts';
 import type { BlockEnv } from '../modules/framework.ts';
 import { TxDecodeError } from '../tx/errors.ts';
@@ -164,8 +164,35 @@ function expectEqual(what: string, got: Hex | bigint, want: Hex | bigint): void 
   if (got !== want) throw new BlockInvalidError(`${what} mismatch: block has ${want}, computed ${got}`, { what });
 }
 
+const HEX_FIELDS: [keyof BlockHeader, number][] = [
+  ['parentHash', 32], ['l1OriginHash', 32], ['stateRoot', 32], ['txRoot', 32], ['receiptsRoot', 32],
+  ['withdrawalsRoot', 32], ['logsBloom', 256], ['sequencer', 20], ['signature', 65],
+];
+const UINT_FIELDS: (keyof BlockHeader)[] = ['number', 'timestamp', 'l1OriginNumber', 'gasUsed', 'gasLimit', 'baseFee'];
+
+/** Blocks come from the network: every field must have its type and size before anything hashes it. */
+function checkShape(block: Block): void {
+  if (block === null || typeof block !== 'object' || block.header === null || typeof block.header !== 'object') {
+    throw new BlockInvalidError('malformed block');
+  }
+  const h = block.header;
+  for (const [f, len] of HEX_FIELDS) {
+    const v = h[f];
+    if (!isHex(v) || v.length !== 2 + 2 * len) throw new BlockInvalidError(`malformed header field ${f}`);
+  }
+  for (const f of UINT_FIELDS) {
+    const v = h[f];
+    if (typeof v !== 'bigint' || v < 0n || v >= 1n << 64n) throw new BlockInvalidError(`malformed header field ${f}`);
+  }
+  if (!isHex(block.hash) || block.hash.length !== 66) throw new BlockInvalidError('malformed block hash');
+  if (!Array.isArray(block.transactions) || !block.transactions.every((t) => t instanceof Uint8Array)) {
+    throw new BlockInvalidError('malformed transaction list');
+  }
+}
+
 /** Header checks that need no execution. */
 function checkHeader(state: ChainState, parent: BlockHeader, block: Block): void {
+  checkShape(block);
   const h = block.header;
   const g = state.genesis;
   expectEqual('block hash', blockHash(h), block.hash);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { decodeFunctionResult, encodeFunctionData, type Hex } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, TestChain, signTx, testGenesis } from '../test/chain-harness.ts';
@@ -258,6 +259,26 @@ describe('blocks', () => {
     expect(bloomMayContain(block.header.logsBloom, hexToBytes(MODULE_ADDRESSES.stake))).toBe(true);
     expect(bloomMayContain(block.header.logsBloom, hexToBytes(receipts[0].logs[0].topics[0]))).toBe(true);
     expect(bloomMayContain(block.header.logsBloom, hexToBytes(MODULE_ADDRESSES.accounts))).toBe(false);
+  });
+
+  it('applyBlock answers hostile blocks with BlockInvalidError only', async () => {
+    const c = new TestChain();
+    const { block } = c.build([await signTx(c.genesis, alice, { to: bob.address, nonce: 0, value: 1n, gas: 21_000n })]);
+    const parent = c.blocks[0].header;
+    const f = ChainState.fromGenesis(c.genesis);
+    const root0 = f.root();
+    const junk: unknown[] = [null, 5, 'x', 2n ** 70n, -1n, '0x12', `0x${'zz'.repeat(32)}`, [], {}, new Uint8Array(3)];
+    fc.assert(
+      fc.property(fc.constantFrom(...(Object.keys(block.header) as (keyof Block['header'])[]), 'hash' as const, 'transactions' as const), fc.constantFrom(...junk), (field, value) => {
+        const bad = field === 'hash' || field === 'transactions'
+          ? { ...block, [field]: value }
+          : { ...block, header: { ...block.header, [field]: value } };
+        expect(() => applyBlock(f, parent, bad as Block)).toThrow(BlockInvalidError);
+        expect(f.root()).toBe(root0);
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => applyBlock(f, parent, null as unknown as Block)).toThrow(BlockInvalidError);
   });
 
   it('computes Ethereum logs blooms (mainnet vector)', () => {

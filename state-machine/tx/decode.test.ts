@@ -92,6 +92,7 @@ describe('decodeTransaction', () => {
 
   it('rejects wrong chain ids, unprotected legacy, other types, creation, high-s and oversized input', async () => {
     expectCode(() => decodeTransaction(new Uint8Array(0), CHAIN), 'TX_EMPTY');
+    expectCode(() => decodeTransaction('0x02' as unknown as Uint8Array, CHAIN), 'TX_MALFORMED');
     expectCode(() => decodeTransaction(hexToBytes(`0x02${'00'.repeat(MAX_TX_BYTES)}` as Hex), CHAIN), 'TX_TOO_LARGE');
     const good = await sign1559();
     expectCode(() => decodeTransaction(hexToBytes(good), 1n), 'TX_WRONG_CHAIN');

@@ -30,6 +30,7 @@ function parse(raw: Bytes, chainId: bigint): LegacyTx | FeeMarket1559Tx {
  * skipped and the caller vouches for it. Throws TxDecodeError, never anything else, on hostile input.
  */
 export function decodeTransaction(raw: Bytes, expectedChainId: bigint, sender?: Address): SignedTx {
+  if (!(raw instanceof Uint8Array)) throw new TxDecodeError('TX_MALFORMED', 'transaction is not a byte array');
   if (raw.length === 0) throw new TxDecodeError('TX_EMPTY', 'empty transaction');
   if (raw.length > MAX_TX_BYTES) throw new TxDecodeError('TX_TOO_LARGE', 'oversized data');
   const first = raw[0];
