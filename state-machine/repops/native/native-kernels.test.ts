@@ -87,6 +87,23 @@ describe.skipIf(native === null)('native RepOps kernels', () => {
     );
   });
 
+  it('transcendentals agree over float32 bit patterns spread across the whole range', () => {
+    setNativeThreads(2);
+    const n = 1 << 15;
+    const x = new Float32Array(n);
+    const bits = new Uint32Array(x.buffer);
+    for (let i = 0; i < n; i++) bits[i] = Math.imul(i, 131071) + 0x2545f491;
+    const dy = new Float32Array(n).fill(0.75);
+    for (const name of ['exp', 'log', 'tanh', 'sigmoid', 'sin', 'cos', 'gelu'] as const) {
+      if (native?.[name] === undefined) continue;
+      expect(compareCase(name, [x, new Float32Array(n)])).toBeNull();
+    }
+    for (const name of ['sinBackward', 'cosBackward', 'geluBackward'] as const) {
+      if (native?.[name] === undefined) continue;
+      expect(compareCase(name, [x, dy, new Float32Array(n)])).toBeNull();
+    }
+  });
+
   it('keeps denormals on every thread (no flush-to-zero)', () => {
     setNativeThreads(2);
     const n = 200_000;
