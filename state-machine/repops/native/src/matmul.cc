@@ -58,9 +58,14 @@ void pack_b(const float* b, std::size_t K, std::size_t N, bool transB, std::size
   } else {
     for (std::size_t k = 0; k < K; ++k)
       for (std::size_t j = nr; j < width; ++j) panel[k * width + j] = 0.0f;
-    for (std::size_t j = 0; j < nr; ++j) {
-      const float* src = b + (j0 + j) * K;
-      for (std::size_t k = 0; k < K; ++k) panel[k * width + j] = src[k];
+    // A transpose: blocks of 16 k keep the destination rows (16 × width floats) in L1.
+    constexpr std::size_t KB = 16;
+    for (std::size_t kb = 0; kb < K; kb += KB) {
+      const std::size_t ke = kb + KB < K ? kb + KB : K;
+      for (std::size_t j = 0; j < nr; ++j) {
+        const float* src = b + (j0 + j) * K;
+        for (std::size_t k = kb; k < ke; ++k) panel[k * width + j] = src[k];
+      }
     }
   }
 }
