@@ -48,7 +48,7 @@ export { verifyStateProof, type StateProof } from './store/proof.ts';
 export { DEFAULT_FEE_VAULT, MODULE_ADDRESSES, MODULE_CODE, MODULE_PREFIX, type ModuleName } from './modules/addresses.ts';
 export type { BlockEnv, CallContext, HookContext, MethodMeta, Module } from './modules/framework.ts';
 export { ModuleRegistry, decodeCall } from './modules/framework.ts';
-export { RevertError, decodeRevertReason } from './modules/revert.ts';
+export { OutOfGasError, RevertError, decodeRevertReason, panic, PANIC_ARITHMETIC } from './modules/revert.ts';
 export { eventLog } from './modules/events.ts';
 export { accountsAbi } from './modules/accounts/abi.ts';
 export { accountKey, SUPPLY_KEY } from './modules/accounts/keys.ts';

@@ -6,7 +6,7 @@ import type { Genesis } from '../../genesis/schema.ts';
 import { bumpNonce, credit, debit, getAccount, transfer } from '../modules/accounts/ledger.ts';
 import { MODULE_ADDRESSES } from '../modules/addresses.ts';
 import type { BlockEnv, ModuleRegistry } from '../modules/framework.ts';
-import { PANIC_ARITHMETIC, RevertError, panic } from '../modules/revert.ts';
+import { OutOfGasError, PANIC_ARITHMETIC, RevertError, panic } from '../modules/revert.ts';
 import type { StateStore } from '../store/store.ts';
 import { logsBloomHex } from './bloom.ts';
 import { TxInvalidError } from './errors.ts';
@@ -71,6 +71,13 @@ export function runMessage(state: ExecutionState, msg: Message, env: BlockEnv): 
       return failed(gasUsed, e.reason, e.revertData);
     }
   }
+  const allowance = msg.gas - gasUsed;
+  let extra = 0n;
+  const useGas = (amount: bigint): void => {
+    if (amount < 0n) throw new RangeError('negative gas');
+    if (extra + amount > allowance) throw new OutOfGasError();
+    extra += amount;
+  };
   store.checkpoint();
   try {
     transfer(store, msg.from, to, msg.value);
@@ -78,18 +85,19 @@ export function runMessage(state: ExecutionState, msg: Message, env: BlockEnv): 
     const logs: CallResult['logs'] = [];
     if (module !== undefined) {
       returnData = module.handle(
-        { store, genesis: state.genesis, env, caller: msg.from, value: msg.value, logs },
+        { store, genesis: state.genesis, env, caller: msg.from, value: msg.value, logs, useGas, gasLeft: () => allowance - extra },
         bytesToHex(msg.data),
       );
     }
     store.commit();
-    return { status: 1, returnData: new Uint8Array(Buffer.from(returnData.slice(2), 'hex')), gasUsed, logs, outOfGas: false };
+    return { status: 1, returnData: new Uint8Array(Buffer.from(returnData.slice(2), 'hex')), gasUsed: gasUsed + extra, logs, outOfGas: false };
   } catch (e) {
     store.revert();
-    if (e instanceof RevertError) return failed(gasUsed, e.reason, e.revertData);
+    if (e instanceof OutOfGasError) return failed(msg.gas, 'out of gas', '0x', true);
+    if (e instanceof RevertError) return failed(gasUsed + extra, e.reason, e.revertData);
     if (e instanceof ArithmeticError) {
       const p = panic(PANIC_ARITHMETIC, 'arithmetic overflow or underflow');
-      return failed(gasUsed, p.reason, p.revertData);
+      return failed(gasUsed + extra, p.reason, p.revertData);
     }
     throw e;
   }

@@ -30,6 +30,14 @@ export interface CallContext extends HookContext {
   value: bigint;
   /** events emitted so far by this call; discarded if it reverts */
   logs: Log[];
+  /**
+   * Charges gas beyond the method's fixed cost, for work that grows with the input (a method's
+   * fixed gas is charged before it runs). Throws OutOfGasError when the allowance is spent: the call
+   * then fails and uses all its gas.
+   */
+  useGas(amount: bigint): void;
+  /** gas still available to this call */
+  gasLeft(): bigint;
 }
 
 export interface MethodMeta {

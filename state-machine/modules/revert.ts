@@ -22,6 +22,13 @@ export class RevertError extends VerityError {
   }
 }
 
+/** Thrown by CallContext.useGas when the call's gas allowance is exhausted. */
+export class OutOfGasError extends VerityError {
+  constructor() {
+    super('OUT_OF_GAS', 'out of gas');
+  }
+}
+
 export function panic(code: bigint, reason: string): RevertError {
   return new RevertError(reason, encodeErrorResult({ abi: solidityErrors, errorName: 'Panic', args: [code] }));
 }
