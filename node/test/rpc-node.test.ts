@@ -62,10 +62,12 @@ describe('node over JSON-RPC', () => {
 
   it('returns geth rejection messages', async () => {
     const wallet = createWalletClient({ chain, transport: http(node.url), account: privateKeyToAccount(accts[2].privateKey) });
-    const request = await wallet.prepareTransactionRequest({ to: TO, value: 1n, nonce: 0 });
-    const signed = await wallet.signTransaction(request);
+    // a future nonce stays queued (never sealed), so the duplicate is surely still pooled
+    const queued = await wallet.signTransaction(await wallet.prepareTransactionRequest({ to: TO, value: 1n, nonce: 5 }));
+    await client.sendRawTransaction({ serializedTransaction: queued });
+    await expect(client.sendRawTransaction({ serializedTransaction: queued })).rejects.toThrow(/already known/);
+    const signed = await wallet.signTransaction(await wallet.prepareTransactionRequest({ to: TO, value: 1n, nonce: 0 }));
     const hash = await client.sendRawTransaction({ serializedTransaction: signed });
-    await expect(client.sendRawTransaction({ serializedTransaction: signed })).rejects.toThrow(/already known/);
     await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
     await expect(client.sendRawTransaction({ serializedTransaction: signed })).rejects.toThrow(/nonce too low/);
     const res = await fetch(node.url, {
@@ -81,6 +83,6 @@ describe('node over JSON-RPC', () => {
     const text = await (await fetch(new URL('/metrics', node.url))).text();
     expect(text).toMatch(/verity_blocks_sealed_total [1-9]/);
     expect(text).toContain('verity_block_seal_seconds_bucket');
-    expect(text).toContain('verity_txpool_pending_total 0');
+    expect(text).toContain('verity_txpool_queued_total 1');
   });
 });
