@@ -37,6 +37,8 @@ export interface RpcServerOptions {
   cors?: boolean | string | string[];
   /** polling filters not polled for this long are dropped (geth: 5 min) */
   filterTimeoutMs?: number;
+  /** WebSocket clients are pinged this often; one that missed the previous pong is dropped */
+  wsPingIntervalMs?: number;
   /** where fees go, reported as each block's `miner` (default: the devnet fee vault) */
   feeVault?: Address;
 }
@@ -57,6 +59,7 @@ export const RPC_DEFAULTS = {
   logRangeCap: 10_000,
   logResultCap: 10_000,
   filterTimeoutMs: 5 * 60_000,
+  wsPingIntervalMs: 30_000,
 } as const;
 
 /** A WebSocket client that lets this much pile up unread is cut off rather than buffered forever. */
@@ -76,6 +79,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     logRangeCap: options.logRangeCap ?? RPC_DEFAULTS.logRangeCap,
     logResultCap: options.logResultCap ?? RPC_DEFAULTS.logResultCap,
     filterTimeoutMs: options.filterTimeoutMs ?? RPC_DEFAULTS.filterTimeoutMs,
+    wsPingIntervalMs: options.wsPingIntervalMs ?? RPC_DEFAULTS.wsPingIntervalMs,
     cors: options.cors ?? true,
   };
   const logger = options.logger ?? pino({ level: 'warn' });
@@ -136,7 +140,27 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     return reply.type('text/plain; version=0.0.4').send(metrics.render() + node);
   });
 
+  // Heartbeat: a peer that vanished without closing (laptop lid, NAT timeout) would otherwise hold
+  // its subscriptions until TCP gives up.
+  const sockets = new Map<WebSocket, { alive: boolean }>();
+  const heartbeat = setInterval(() => {
+    for (const [socket, state] of sockets) {
+      if (!state.alive) {
+        socket.terminate();
+        continue;
+      }
+      state.alive = false;
+      socket.ping();
+    }
+  }, o.wsPingIntervalMs);
+  heartbeat.unref();
+
   function serveSocket(socket: WebSocket): void {
+    const state = { alive: true };
+    sockets.set(socket, state);
+    socket.on('pong', () => {
+      state.alive = true;
+    });
     const send = (text: string): void => {
       if (socket.readyState !== socket.OPEN) return;
       if (socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
@@ -158,7 +182,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
         (err: unknown) => log.error({ err }, 'websocket dispatch failed'),
       );
     });
-    socket.on('close', () => subs.close());
+    socket.on('close', () => {
+      sockets.delete(socket);
+      subs.close();
+    });
     socket.on('error', (err) => log.debug({ err }, 'websocket error'));
   }
 
@@ -175,6 +202,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     metrics,
     close() {
       closed ??= (async () => {
+        clearInterval(heartbeat);
         filters.close();
         feed.close();
         await app.close();

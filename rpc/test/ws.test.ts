@@ -99,6 +99,19 @@ describe('subscriptions over a raw WebSocket', () => {
     c.ws.close();
   });
 
+  it('drops a client that stops answering pings, keeps one that answers', async () => {
+    const own = await startTestServer({ wsPingIntervalMs: 40 });
+    const silent = new WebSocket(own.server.wsUrl, { autoPong: false });
+    const healthy = new WebSocket(own.server.wsUrl);
+    await Promise.all([silent, healthy].map((w) => new Promise((resolve) => w.once('open', resolve))));
+    const closed = new Promise((resolve) => silent.once('close', resolve));
+    await closed;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(healthy.readyState).toBe(WebSocket.OPEN);
+    healthy.close();
+    await own.server.close();
+  });
+
   it('close() ends open sockets and resolves', async () => {
     const own = await startTestServer();
     const c = await connect(own.server.wsUrl);
