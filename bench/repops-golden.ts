@@ -12,11 +12,13 @@ const u = (shape: number[], low = -2, high = 2): InputRecipe => ({ dtype: 'f32',
 const ids = (shape: number[], below: number): InputRecipe => ({ dtype: 'i32', shape, below, stream: stream++ });
 const bits = (b: number[]): InputRecipe => ({ dtype: 'f32', shape: [b.length], bits: b });
 
-// zeros, ±denormals, ±1, ±Inf, NaN, exp/tanh thresholds, π, large and huge arguments
+// zeros, ±denormals, ±1, ±Inf, NaN, exp/tanh thresholds, π, large and huge arguments, near k·π/2
 const SPECIAL = bits([
   0x00000000, 0x80000000, 0x00000001, 0x807fffff, 0x00800000, 0x3f800000, 0xbf800000, 0x7f800000, 0xff800000,
   0x7fc00000, 0xffc00001, 0x42b17217, 0x42b17218, 0xc2cff1b5, 0xc2d00000, 0x40490fdb, 0x3f0ccccd, 0x41100000,
   0x45800000, 0x49742400, 0x7149f2ca, 0xf149f2ca, 0x1e3ce508, 0x3f3504f3,
+  // float32 values closest to multiples of π/2 (the hardest reductions): 161·π/2, 3·π/2, and two more
+  0x437ce5f1, 0x4096cbe4, 0x450bcd06, 0xc4cc665e,
 ]);
 
 type Spec = [op: string, inputs: InputRecipe[], attrs?: Attrs];
