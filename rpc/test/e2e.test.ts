@@ -114,16 +114,26 @@ describe('viem against a real node', () => {
     expect(body.error?.data).toMatch(/^0x/);
   });
 
-  it('newHeads over WebSocket (viem watchBlocks) and the typed verity client', async () => {
+  it('newHeads (viem watchBlocks) and newPendingTransactions over WebSocket, and the typed verity client', async () => {
     const ws = createPublicClient({ chain, transport: webSocket(node.rpc.wsUrl) });
     const heads: bigint[] = [];
     const stop = ws.watchBlocks({ onBlock: (b) => heads.push(b.number) });
+    const pooled: string[] = [];
+    const { unsubscribe } = await ws.transport.subscribe({
+      params: ['newPendingTransactions'],
+      onData: (d) => {
+        pooled.push(d.result as string);
+      },
+      onError: () => {},
+    });
     await new Promise((r) => setTimeout(r, 50));
     const wallet = createWalletClient({ account: carol, chain, transport: http(node.url) });
     const hash = await wallet.sendTransaction({ to: bob.address, value: 1n });
     const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 25 });
     await expect.poll(() => heads.includes(receipt.blockNumber), { timeout: 3000, interval: 20 }).toBe(true);
+    expect(pooled).toContain(hash);
     stop();
+    await unsubscribe();
     await ws.transport.getRpcClient().then((c) => c.close());
 
     const vc = createVerityClient(node.url);
