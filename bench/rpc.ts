@@ -40,6 +40,7 @@ const node = await startNode(
 try {
   const req = (method: string, params: unknown[]) => JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
   const rows: [string, string][] = [];
+  await loop(node.url, () => req('eth_chainId', [])); // warm-up: JIT and keep-alive connections
   rows.push(['eth_blockNumber', `${Math.round(await loop(node.url, () => req('eth_blockNumber', [])))} req/s`]);
   rows.push(['eth_getBalance', `${Math.round(await loop(node.url, () => req('eth_getBalance', [keys[1].address, 'latest'])))} req/s`]);
   const batch = JSON.stringify(keys.flatMap((k, i) => [{ jsonrpc: '2.0', id: i, method: 'eth_getBalance', params: [k.address, 'latest'] }]));
