@@ -1,6 +1,6 @@
 // Public surface of RepOps: tensors and their hash, the opcode table, backends and the RNG.
 export type { Tensor, F32Tensor, I32Tensor, DType } from './tensor.ts';
-export { tensorF32, tensorI32, zerosF32, scalarF32, numel, sameShape, cloneTensor } from './tensor.ts';
+export { tensorF32, tensorI32, zerosF32, scalarF32, numel, sameShape, cloneTensor, MAX_TENSOR_ELEMENTS } from './tensor.ts';
 export { tensorHash, tensorHashHex } from './tensor-hash.ts';
 export type { Kernels, KernelName } from './kernels.ts';
 export { tsKernels } from './ts-kernels.ts';

@@ -18,14 +18,17 @@ export interface I32Tensor {
 
 export type Tensor = F32Tensor | I32Tensor;
 
-/** Number of elements of a shape (1 for a scalar). Throws on a malformed shape. */
+/** Largest tensor RepOps allocates (4 GiB of float32): a hostile shape fails with a ShapeError, not an OOM. */
+export const MAX_TENSOR_ELEMENTS = 2 ** 30;
+
+/** Number of elements of a shape (1 for a scalar). Throws on a malformed or oversized shape. */
 export function numel(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) {
     if (!Number.isSafeInteger(d) || d < 0) throw new ShapeError('tensor', `bad dimension ${String(d)}`);
     n *= d;
   }
-  if (!Number.isSafeInteger(n)) throw new ShapeError('tensor', 'too many elements');
+  if (n > MAX_TENSOR_ELEMENTS) throw new ShapeError('tensor', `${n} elements exceed the limit of ${MAX_TENSOR_ELEMENTS}`);
   return n;
 }
 

@@ -148,6 +148,8 @@ describe('typed errors on hostile input', () => {
     expect(code(() => run('cross_entropy', [rand([2, 3]), tensorI32([2], [0, 3])]))).toBe('REPOPS_INDEX');
     expect(code(() => run('embedding', [rand([2, 3]), tensorI32([1], [-1])]))).toBe('REPOPS_INDEX');
     expect(code(() => opByCode(9999))).toBe('REPOPS_UNKNOWN_OP');
+    expect(code(() => run('zeros', [], { shape: [2 ** 20, 2 ** 20] }))).toBe('REPOPS_SHAPE');
+    expect(code(() => run('sum_backward', [rand([2])], { axis: 0, size: 2 ** 40 }))).toBe('REPOPS_SHAPE');
     expect(code(() => run('no_such_op', []))).toBe('REPOPS_UNKNOWN_OP');
   });
 
