@@ -2,7 +2,7 @@
 // dx through col2im, dW and db as single sequential sums over (n, p) in that order.
 import type { Backend } from '../backend.ts';
 import type { Tensor } from '../tensor.ts';
-import { tensorF32 } from '../tensor.ts';
+import { tensorF32, numel } from '../tensor.ts';
 import { ShapeError } from '../errors.ts';
 import { fl } from '../f32.ts';
 import type { Attrs } from './attrs.ts';
@@ -23,7 +23,7 @@ function geometry(op: string, N: number, C: number, H: number, W: number, Co: nu
 }
 
 function im2col(be: Backend, x: Float32Array, g: Geometry): Float32Array {
-  const col = new Float32Array(g.N * g.R * g.P);
+  const col = new Float32Array(numel([g.N, g.R, g.P]));
   be.kernels.im2col(x, col, g.N, g.C, g.H, g.W, g.kh, g.kw, g.stride, g.pad);
   return col;
 }
@@ -75,7 +75,7 @@ export function conv2dBackwardX(be: Backend, inputs: readonly Tensor[], attrs: A
   const N = dy.shape[0];
   const g = geometry(op, N, C, intAttr(op, attrs, 'height', 1), intAttr(op, attrs, 'width', 1), Co, kh, kw, attrs);
   if (dy.shape[1] !== Co || dy.shape[2] !== g.Ho || dy.shape[3] !== g.Wo) throw new ShapeError(op, `dy must be [${N},${Co},${g.Ho},${g.Wo}]`);
-  const dcol = new Float32Array(N * g.R * g.P);
+  const dcol = new Float32Array(numel([N, g.R, g.P]));
   for (let n = 0; n < N; n++) {
     be.kernels.matmul(w.data, dy.data.subarray(n * Co * g.P, (n + 1) * Co * g.P), dcol.subarray(n * g.R * g.P, (n + 1) * g.R * g.P), g.R, Co, g.P, true, false);
   }
