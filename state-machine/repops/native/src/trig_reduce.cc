@@ -201,19 +201,27 @@ Reduced reduce_pio2(float x) {
   if (std::fabs(x) < 4096.0f) {
     const float TWO_OVER_PI = f32_from_bits(0x3f22f983);
     const float ROUND_SHIFT = f32_from_bits(0x4b400000);
-    const float P1 = f32_from_bits(0x3fc90000), P2 = f32_from_bits(0x39fda000);
-    const float P3 = f32_from_bits(0x33a22000), P4 = f32_from_bits(0x2c34611a);
+    // π/2 = P1 + … + P6; k·Pi is exact for the first five. hi, e = TwoSum(hi, −k·Pi) for P2..P5,
+    // errors summed into lo; then lo −= k·P6 and (r, rlo) = Fast2Sum(hi, lo).
+    const float P1 = f32_from_bits(0x3fc90000);
+    const float PARTS[4] = {f32_from_bits(0x39fda000), f32_from_bits(0x33a22000), f32_from_bits(0x2c346000),
+                            f32_from_bits(0x248d3000)};
+    const float P6 = f32_from_bits(0x1d18cc51);
     const float k = ((x * TWO_OVER_PI) + ROUND_SHIFT) - ROUND_SHIFT;
-    const float a = x - k * P1;  // exact
-    const float c = -(k * P2);
-    const float s = a + c;  // TwoSum: s + e = a + c exactly
-    const float bv = s - a;
-    const float av = s - bv;
-    const float e = (a - av) + (c - bv);
-    const float lo = (e - k * P3) - k * P4;
-    const float r = s + lo;
+    float hi = x - k * P1;  // exact
+    float lo = 0.0f;
+    for (const float p : PARTS) {
+      const float c = -(k * p);
+      const float s = hi + c;
+      const float bv = s - hi;
+      const float av = s - bv;
+      lo = lo + ((hi - av) + (c - bv));
+      hi = s;
+    }
+    lo = lo - k * P6;
+    const float r = hi + lo;
     const int ki = static_cast<int>(k);
-    return {r, lo - (r - s), ((ki % 4) + 4) % 4};
+    return {r, lo - (r - hi), ((ki % 4) + 4) % 4};
   }
   return reduce_large(x);
 }
