@@ -5,6 +5,7 @@ import { logMethods } from './logs.ts';
 import type { MethodTable } from './method.ts';
 import { stateMethods } from './state.ts';
 import { transactionMethods } from './transactions.ts';
+import { txpoolMethods } from './txpool.ts';
 import { verityMethods } from './verity.ts';
 
 export const methods: MethodTable = {
@@ -14,4 +15,5 @@ export const methods: MethodTable = {
   ...transactionMethods,
   ...logMethods,
   ...verityMethods,
+  ...txpoolMethods,
 };

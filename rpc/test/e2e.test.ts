@@ -199,6 +199,11 @@ describe('pending state against a real node', () => {
     for (let i = 0; i < 3; i++) hashes.push(await wallet.sendTransaction({ to: carol.address, value: 1n }));
     expect(await client.getTransactionCount({ address: bob.address, blockTag: 'pending' })).toBe(3);
     expect(await client.getTransactionCount({ address: bob.address })).toBe(0);
+    const gapped = await wallet.signTransaction({ to: carol.address, value: 1n, nonce: 5, gas: 21_000n, maxFeePerGas: 2n * 10n ** 9n, maxPriorityFeePerGas: 10n ** 9n });
+    await client.sendRawTransaction({ serializedTransaction: gapped });
+    const status = await fetch(node.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'txpool_status' }) });
+    expect(((await status.json()) as { result: unknown }).result).toEqual({ pending: '0x3', queued: '0x1' });
+    expect(await client.getTransactionCount({ address: bob.address, blockTag: 'pending' })).toBe(3);
     expect((await client.getTransaction({ hash: hashes[2] })).blockNumber).toBeNull();
     expect(await client.getTransactionReceipt({ hash: hashes[0] }).catch((e: Error) => e.name)).toBe('TransactionReceiptNotFoundError');
     const dup = await fetch(node.url, {
