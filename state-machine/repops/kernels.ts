@@ -68,7 +68,7 @@ export interface Kernels {
   sumAxis(x: F, out: F, outer: number, n: number, inner: number): void;
   /** out[o,i] = fl(sumAxis(x)[o,i] / fl(n)) */
   meanAxis(x: F, out: F, outer: number, n: number, inner: number): void;
-  /** Broadcast back (the gradient of sum/mean): out[o,k,i] = fl(x[o,i] / divisor). divisor 1 = copy. */
+  /** Broadcast back (the gradient of sum/mean): out[o,k,i] = fl(x[o,i] / divisor), divisor an f32 (1 = copy). */
   expandAxis(x: F, out: F, outer: number, n: number, inner: number, divisor: number): void;
   /** Index of the first maximum of each row of [rows, cols] (first NaN wins), written as i32. */
   argmax(x: F, out: I, rows: number, cols: number): void;

@@ -4,6 +4,7 @@ import type { Backend } from '../backend.ts';
 import type { Tensor } from '../tensor.ts';
 import { tensorF32, tensorI32 } from '../tensor.ts';
 import { AttrError, ShapeError } from '../errors.ts';
+import { fl } from '../f32.ts';
 import type { Attrs } from './attrs.ts';
 import { checkArity, f32In, intAttr, product, lastAxis } from './attrs.ts';
 
@@ -35,7 +36,7 @@ function expand(op: string, mean: boolean) {
     const size = intAttr(op, attrs, 'size', 1);
     const shape = [...dy.shape.slice(0, ax), size, ...dy.shape.slice(ax)];
     const out = tensorF32(shape);
-    be.kernels.expandAxis(dy.data, out.data, product(shape.slice(0, ax)), size, product(shape.slice(ax + 1)), mean ? size : 1);
+    be.kernels.expandAxis(dy.data, out.data, product(shape.slice(0, ax)), size, product(shape.slice(ax + 1)), mean ? fl(size) : 1);
     return out;
   };
 }
