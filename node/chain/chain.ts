@@ -50,7 +50,8 @@ interface RecentTx {
   index: number;
 }
 
-const RECENT_TX_BLOCKS = 256n;
+/** Bound on the recent-tx cache (≈1 KiB each); whole blocks are evicted oldest first. */
+const RECENT_TX_LIMIT = 50_000;
 /** Skip reasons after which a tx can never become valid: it leaves the pool. */
 const DROP_ON_SKIP = new Set(['NONCE_TOO_LOW', 'INTRINSIC_GAS_TOO_LOW', 'INSUFFICIENT_FUNDS', 'WRONG_CHAIN', 'TIP_ABOVE_FEE_CAP']);
 
@@ -309,11 +310,11 @@ export class Chain {
       hashes.push(tx.hash);
     });
     this.recentByBlock.set(n, hashes);
-    const old = n - RECENT_TX_BLOCKS;
-    const gone = this.recentByBlock.get(old);
-    if (gone) {
-      for (const h of gone) this.recentTxs.delete(h);
-      this.recentByBlock.delete(old);
+    while (this.recentTxs.size > RECENT_TX_LIMIT) {
+      const oldest = this.recentByBlock.keys().next().value;
+      if (oldest === undefined || oldest === n) break;
+      for (const h of this.recentByBlock.get(oldest) ?? []) this.recentTxs.delete(h);
+      this.recentByBlock.delete(oldest);
     }
   }
 

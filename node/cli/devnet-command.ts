@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/index.ts';
 import { devnetBanner } from './devnet-banner.ts';
-import { addCommonOptions, resolveConfig, runUntilSignal, type CommonFlags } from './node-options.ts';
+import { addCommonOptions, guarded, resolveConfig, runUntilSignal, type CommonFlags } from './node-options.ts';
 
 interface DevnetFlags extends CommonFlags {
   tmp?: boolean;
@@ -21,24 +21,26 @@ export function register(program: Command): void {
     .option('--tmp', 'use a fresh temporary data directory, removed on exit')
     .option('--host <host>', 'JSON-RPC listen address (default 127.0.0.1)')
     .option('--port <port>', 'JSON-RPC port, 0 = any free port (default 9545)');
-  addCommonOptions(cmd).action(async (f: DevnetFlags) => {
-    const tmp = f.tmp ? mkdtempSync(join(tmpdir(), 'verity-devnet-')) : null;
-    const genesis = defaultDevnetGenesis();
-    const accounts = devnetAccounts(10);
-    const config = resolveConfig(f, { rpcHost: f.host, rpcPort: f.port, dataDir: tmp ?? f.datadir });
-    // the devnet sequencer is devnet account 0, unless a key is configured
-    if (config.sequencerKey === null) config.sequencerKey = accounts[0].privateKey;
-    await runUntilSignal(
-      config,
-      genesis,
-      () => {
-        const listed = accounts.map((account) => ({ account, balance: genesis.alloc[account.address] ?? 0n }));
-        process.stdout.write(`${devnetBanner(listed, genesis.chainId)}\n`);
-        process.stdout.write(`data dir: ${config.dataDir}${tmp ? ' (temporary)' : ''}\n`);
-      },
-      () => {
-        if (tmp) rmSync(tmp, { recursive: true, force: true });
-      },
-    );
-  });
+  addCommonOptions(cmd).action(
+    guarded(async (f: DevnetFlags) => {
+      const tmp = f.tmp ? mkdtempSync(join(tmpdir(), 'verity-devnet-')) : null;
+      const genesis = defaultDevnetGenesis();
+      const accounts = devnetAccounts(10);
+      const config = resolveConfig(f, { rpcHost: f.host, rpcPort: f.port, dataDir: tmp ?? f.datadir });
+      // the devnet sequencer is devnet account 0, unless a key is configured
+      if (config.sequencerKey === null) config.sequencerKey = accounts[0].privateKey;
+      await runUntilSignal(
+        config,
+        genesis,
+        () => {
+          const listed = accounts.map((account) => ({ account, balance: genesis.alloc[account.address] ?? 0n }));
+          process.stdout.write(`${devnetBanner(listed, genesis.chainId)}\n`);
+          process.stdout.write(`data dir: ${config.dataDir}${tmp ? ' (temporary)' : ''}\n`);
+        },
+        () => {
+          if (tmp) rmSync(tmp, { recursive: true, force: true });
+        },
+      );
+    }),
+  );
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseGenesis } from '../../genesis/index.ts';
-import { addCommonOptions, resolveConfig, runUntilSignal, type CommonFlags } from './node-options.ts';
+import { addCommonOptions, guarded, resolveConfig, runUntilSignal, type CommonFlags } from './node-options.ts';
 
 interface NodeFlags extends CommonFlags {
   genesis?: string;
@@ -19,15 +19,17 @@ export function register(program: Command): void {
     .option('--rpc-host <host>', 'JSON-RPC listen address (default 127.0.0.1)')
     .option('--rpc-port <port>', 'JSON-RPC port, 0 = any free port (default 9545)')
     .option('--sequencer-key-file <file>', 'file holding the 0x-hex sequencer key (or set VERITY_SEQUENCER_KEY)');
-  addCommonOptions(cmd).action(async (f: NodeFlags) => {
-    const config = resolveConfig(f, {
-      genesisFile: f.genesis,
-      rpcHost: f.rpcHost,
-      rpcPort: f.rpcPort,
-      sequencerKey: f.sequencerKeyFile === undefined ? undefined : readFileSync(f.sequencerKeyFile, 'utf8').trim(),
-    });
-    if (config.genesisFile === null) program.error('verity node: --genesis <file> is required (or VERITY_GENESIS)');
-    const genesis = parseGenesis(readFileSync(config.genesisFile, 'utf8'));
-    await runUntilSignal(config, genesis, (logger) => logger.info({ chainId: genesis.chainId.toString(), dataDir: config.dataDir }, 'node started'));
-  });
+  addCommonOptions(cmd).action(
+    guarded(async (f: NodeFlags) => {
+      const config = resolveConfig(f, {
+        genesisFile: f.genesis,
+        rpcHost: f.rpcHost,
+        rpcPort: f.rpcPort,
+        sequencerKey: f.sequencerKeyFile === undefined ? undefined : readFileSync(f.sequencerKeyFile, 'utf8').trim(),
+      });
+      if (config.genesisFile === null) program.error('verity node: --genesis <file> is required (or VERITY_GENESIS)');
+      const genesis = parseGenesis(readFileSync(config.genesisFile, 'utf8'));
+      await runUntilSignal(config, genesis, (logger) => logger.info({ chainId: genesis.chainId.toString(), dataDir: config.dataDir }, 'node started'));
+    }),
+  );
 }

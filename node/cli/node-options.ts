@@ -1,6 +1,7 @@
 // Flags shared by `verity devnet` and `verity node`, and the step from parsed flags to a NodeConfig
 // (defaults < --config file < environment < flags) and a running node with clean shutdown.
 import { Option, type Command } from 'commander';
+import { VerityError } from '../../state-machine/errors.ts';
 import type { Genesis } from '../../genesis/index.ts';
 import { loadConfig, type NodeConfig } from '../config.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -77,4 +78,17 @@ export async function runUntilSignal(
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   return node;
+}
+
+/** Wraps a command action: a VerityError (bad config, foreign data dir, bad genesis) becomes a one-line error and exit 1. */
+export function guarded<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (e) {
+      if (!(e instanceof VerityError)) throw e;
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(1);
+    }
+  };
 }

@@ -35,7 +35,7 @@ export interface TxPointer {
 }
 
 const EMPTY = new Uint8Array(0);
-const RECENT_BLOCKS = 128;
+const RECENT_BLOCKS = 32;
 
 export async function openDb(dir: string): Promise<Db> {
   const db = new Level<Bytes, Bytes>(dir, { keyEncoding: 'view', valueEncoding: 'view' });
