@@ -8,6 +8,7 @@
 #include "napi_args.h"
 #include "pool.h"
 #include "transcendentals.h"
+#include "transcendentals_vec.h"
 
 namespace repops {
 namespace {
@@ -32,15 +33,20 @@ inline float row_max(const float* x, std::size_t cols) {
   return m;
 }
 
-/** Σ expf(fl(x_j − m)) in order; when e is given, the terms are stored there too. */
+/** Σ expf(fl(x_j − m)) in order; the terms are left in e[0..cols). */
 inline float row_exp_sum(const float* x, std::size_t cols, float m, float* e) {
+  for (std::size_t j = 0; j < cols; ++j) e[j] = x[j] - m;
+  exp_n(e, e, cols);
   float s = 0.0f;
-  for (std::size_t j = 0; j < cols; ++j) {
-    const float t = expf_repops(x[j] - m);
-    if (e != nullptr) e[j] = t;
-    s = s + t;
-  }
+  for (std::size_t j = 0; j < cols; ++j) s = s + e[j];
   return s;
+}
+
+/** A per-thread scratch row. */
+float* scratch(std::size_t n) {
+  thread_local std::vector<float> buf;
+  if (buf.size() < n) buf.resize(n);
+  return buf.data();
 }
 
 template <typename Body>
@@ -99,7 +105,7 @@ napi_value LogSoftmax(napi_env env, napi_callback_info info) {
       const float* xr = x + r * rc.cols;
       float* o = out + r * rc.cols;
       const float m = row_max(xr, rc.cols);
-      const float ls = logf_repops(row_exp_sum(xr, rc.cols, m, nullptr));
+      const float ls = logf_repops(row_exp_sum(xr, rc.cols, m, scratch(rc.cols)));
       for (std::size_t j = 0; j < rc.cols; ++j) o[j] = (xr[j] - m) - ls;
     });
     return undefined_value(env);
@@ -119,7 +125,12 @@ napi_value LogSoftmaxBackward(napi_env env, napi_callback_info info) {
       float d = 0.0f;
       for (std::size_t j = 0; j < rc.cols; ++j) d = d + dr[j];
       float* o = out + r * rc.cols;
-      for (std::size_t j = 0; j < rc.cols; ++j) o[j] = dr[j] - expf_repops(yr[j]) * d;
+      if (o == dr) {  // in place over dy: one element at a time
+        for (std::size_t j = 0; j < rc.cols; ++j) o[j] = dr[j] - expf_repops(yr[j]) * d;
+        return;
+      }
+      exp_n(yr, o, rc.cols);
+      for (std::size_t j = 0; j < rc.cols; ++j) o[j] = dr[j] - o[j] * d;
     });
     return undefined_value(env);
   });
@@ -144,7 +155,7 @@ napi_value CrossEntropy(napi_env env, napi_callback_info info) {
     for_rows(rc, 40.0, [&](std::size_t r) {
       const float* xr = x + r * rc.cols;
       const float m = row_max(xr, rc.cols);
-      const float lse = m + logf_repops(row_exp_sum(xr, rc.cols, m, nullptr));
+      const float lse = m + logf_repops(row_exp_sum(xr, rc.cols, m, scratch(rc.cols)));
       terms[r] = lse - xr[labels[r]];
     });
     float total = 0.0f;
