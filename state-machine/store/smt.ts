@@ -5,10 +5,10 @@
 // The shape is canonical for a set of keys (0 keys: empty, 1: leaf, ≥2: inner), so the root does not
 // depend on insertion order. Nodes are immutable: an update copies the O(depth) nodes on its path and
 // shares the rest, which makes clones O(1). Inner hashes are computed lazily and cached in the node.
-import { ZERO_HASH, equalBytes, sha256, type Bytes } from '../crypto/hash.ts';
+import { ZERO_HASH, equalBytes, sha256Of, type Bytes } from '../crypto/hash.ts';
 
-const LEAF_PREFIX = new Uint8Array([0x00]);
-const INNER_PREFIX = new Uint8Array([0x01]);
+// One 65-byte scratch buffer for node preimages: hashing is synchronous and the digest is a new buffer.
+const scratch = new Uint8Array(65);
 
 export interface LeafNode {
   readonly kind: 'leaf';
@@ -27,12 +27,20 @@ export interface InnerNode {
 
 export type SmtNode = LeafNode | InnerNode;
 
+function nodePreimageHash(prefix: number, a: Bytes, b: Bytes): Bytes {
+  if (a.length !== 32 || b.length !== 32) throw new RangeError('tree node inputs must be 32 bytes');
+  scratch[0] = prefix;
+  scratch.set(a, 1);
+  scratch.set(b, 33);
+  return sha256Of(scratch);
+}
+
 export function leafHash(path: Bytes, valueHash: Bytes): Bytes {
-  return sha256(LEAF_PREFIX, path, valueHash);
+  return nodePreimageHash(0x00, path, valueHash);
 }
 
 export function innerHash(left: Bytes, right: Bytes): Bytes {
-  return sha256(INNER_PREFIX, left, right);
+  return nodePreimageHash(0x01, left, right);
 }
 
 /** Bit `i` of a path, most significant bit of byte 0 first; 0 = left. */
@@ -109,4 +117,27 @@ export function smtWalk(root: SmtNode | null, path: Bytes): { siblings: Bytes[];
     depth++;
   }
   return { siblings, bottom: node };
+}
+
+function compareBytes(a: Bytes, b: Bytes): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] - b[i];
+  return 0;
+}
+
+/**
+ * The tree over a set of leaves with distinct paths, built bottom-up in one pass over the leaves
+ * sorted by path: the same tree that inserting them one by one gives, without the garbage of
+ * O(depth) copied nodes per insert (snapshot restore, genesis).
+ */
+export function smtBuild(leaves: LeafNode[]): SmtNode | null {
+  const sorted = leaves.slice().sort((a, b) => compareBytes(a.path, b.path));
+  const build = (lo: number, hi: number, depth: number): SmtNode | null => {
+    if (hi - lo === 0) return null;
+    if (hi - lo === 1) return sorted[lo];
+    // first index whose bit at `depth` is 1 (paths are sorted, so bits at `depth` are 0…0 1…1)
+    let mid = lo;
+    while (mid < hi && pathBit(sorted[mid].path, depth) === 0) mid++;
+    return inner(build(lo, mid, depth + 1), build(mid, hi, depth + 1));
+  };
+  return build(0, sorted.length, 0);
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ZERO_HASH, bytesToHex, equalBytes } from '../crypto/hash.ts';
+import { ZERO_HASH, bytesToHex, equalBytes, sha256 } from '../crypto/hash.ts';
 import { verifyStateProof } from './proof.ts';
 import { StateStore } from './store.ts';
 
@@ -86,6 +86,24 @@ describe('StateStore', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('commits to the documented node formulas', () => {
+    // two keys whose paths differ in the first bit sit directly under the root
+    const s = new StateStore();
+    const keys: Uint8Array[] = [];
+    for (let i = 0; keys.length < 2; i++) {
+      const k = new Uint8Array([9, i]);
+      if (keys.length === 0 || (sha256(k)[0] >> 7) !== (sha256(keys[0])[0] >> 7)) keys.push(k);
+    }
+    const values = [new Uint8Array([1, 2]), new Uint8Array([3])];
+    keys.forEach((k, i) => s.set(k, values[i]));
+    const leaf = (k: Uint8Array, v: Uint8Array) => sha256(new Uint8Array([0]), sha256(k), sha256(v));
+    const [l0, l1] = keys.map((k, i) => leaf(k, values[i]));
+    const [left, right] = sha256(keys[0])[0] >> 7 === 0 ? [l0, l1] : [l1, l0];
+    expect(bytesToHex(s.root())).toBe(bytesToHex(sha256(new Uint8Array([1]), left, right)));
+    s.delete(keys[1]);
+    expect(bytesToHex(s.root())).toBe(bytesToHex(l0)); // a single leaf is the root
   });
 
   it('empty store has the zero root and exclusion proofs verify against it', () => {

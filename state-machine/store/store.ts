@@ -5,8 +5,8 @@
 // Values handed in and out are shared, never copied: callers must not mutate them.
 import { pack, unpack } from '../codec/msgpack.ts';
 import { VerityError } from '../errors.ts';
-import { bytesToHex, sha256, type Bytes, type Hex } from '../crypto/hash.ts';
-import { makeLeaf, nodeHash, smtDelete, smtPut, smtWalk, type SmtNode } from './smt.ts';
+import { bytesToHex, sha256, sha256Of, type Bytes, type Hex } from '../crypto/hash.ts';
+import { makeLeaf, nodeHash, smtBuild, smtDelete, smtPut, smtWalk, type LeafNode, type SmtNode } from './smt.ts';
 import { proofFromWalk, type StateProof } from './proof.ts';
 
 export class StoreError extends VerityError {
@@ -129,11 +129,19 @@ export class StateStore {
 
   private flush(): void {
     if (this.dirty.size === 0) return;
+    if (this.tree === null && this.dirty.size > 1) {
+      // Empty tree: build it in one pass (genesis, snapshot restore).
+      const leaves: LeafNode[] = [];
+      for (const [id, v] of this.values) leaves.push(makeLeaf(sha256Of(idKey(id)), sha256Of(v)));
+      this.tree = smtBuild(leaves);
+      this.dirty.clear();
+      return;
+    }
     let tree = this.tree;
     for (const id of this.dirty) {
-      const path = sha256(idKey(id));
+      const path = sha256Of(idKey(id));
       const v = this.values.get(id);
-      tree = v === undefined ? smtDelete(tree, 0, path) : smtPut(tree, 0, makeLeaf(path, sha256(v)));
+      tree = v === undefined ? smtDelete(tree, 0, path) : smtPut(tree, 0, makeLeaf(path, sha256Of(v)));
     }
     this.tree = tree;
     this.dirty.clear();
