@@ -88,6 +88,27 @@ describe('StateStore', () => {
     );
   });
 
+  it('bulk-built and incrementally updated trees have the same root', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat(5000), { minLength: 2, maxLength: 60 }), fc.nat(), (keys, cut) => {
+        const incremental = new StateStore();
+        for (const k of keys) {
+          incremental.set(keyOf(k), new Uint8Array([k & 0xff]));
+          incremental.root(); // forces one insert at a time into an existing tree
+        }
+        const drop = keys.slice(0, cut % keys.length);
+        for (const k of drop) {
+          incremental.delete(keyOf(k));
+          incremental.root();
+        }
+        const kept = keys.filter((k) => !drop.includes(k));
+        const bulk = StateStore.fromEntries(kept.map((k) => [keyOf(k), new Uint8Array([k & 0xff])] as const));
+        expect(bytesToHex(bulk.root())).toBe(bytesToHex(incremental.root()));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('commits to the documented node formulas', () => {
     // two keys whose paths differ in the first bit sit directly under the root
     const s = new StateStore();
