@@ -2,7 +2,8 @@
 //   <dir>/checkpoints/<C_t hex>.ckpt   msgpack {v: 1, tensors: [{dtype, shape, data: LE bytes}]}
 //   <dir>/runs/<spec hash hex>.json    run manifest: checkpoint steps and roots, traceRoot, result
 // Every file is written to a temp name, fsynced, renamed into place, and the directory fsynced, so
-// a crash leaves either the old file or the new one. Reads re-hash and refuse a corrupt checkpoint.
+// a crash leaves either the old file or the new one; with `background` those writes run on a worker
+// thread in submission order. Reads re-hash and refuse a corrupt checkpoint.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +12,7 @@ import { pack, unpack } from '../state-machine/codec/msgpack.ts';
 import { VerityError } from '../state-machine/errors.ts';
 import type { Tensor } from '../state-machine/repops/tensor.ts';
 import { stateRoot } from '../state-machine/training/commitments.ts';
+import { BackgroundWriter } from './background-writer.ts';
 
 export class CheckpointError extends VerityError {
   constructor(message: string, data?: Record<string, unknown>) {
@@ -42,8 +44,12 @@ export interface RunManifest {
 }
 
 /** Writes bytes to `file` atomically and durably. */
+function tmpName(file: string): string {
+  return `${file}.${randomBytes(6).toString('hex')}.tmp`;
+}
+
 export function writeFileAtomic(file: string, dir: string, bytes: Uint8Array): void {
-  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  const tmp = tmpName(file);
   const fd = openSync(tmp, 'w');
   try {
     let off = 0;
@@ -61,8 +67,9 @@ export function writeFileAtomic(file: string, dir: string, bytes: Uint8Array): v
   }
 }
 
+/** A byte view of the tensor (the codec copies it). */
 function toBytes(t: Tensor): Uint8Array {
-  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength).slice();
+  return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 }
 
 function fromStored(s: StoredTensor): Tensor {
@@ -74,13 +81,21 @@ function fromStored(s: StoredTensor): Tensor {
     : { dtype: 'i32', shape: s.shape, data: new Int32Array(buf) };
 }
 
+export interface CheckpointStoreOptions {
+  /** write files on a background thread (training does not wait for fsync); reads flush first */
+  background?: boolean;
+}
+
 export class CheckpointStore {
   readonly dir: string;
   private readonly ckptDir: string;
   private readonly runDir: string;
+  private readonly writer: BackgroundWriter | undefined;
+  private readonly queued = new Set<string>();
 
-  constructor(dir: string) {
+  constructor(dir: string, opts: CheckpointStoreOptions = {}) {
     this.dir = dir;
+    this.writer = opts.background ? new BackgroundWriter() : undefined;
     this.ckptDir = join(dir, 'checkpoints');
     this.runDir = join(dir, 'runs');
     mkdirSync(this.ckptDir, { recursive: true });
@@ -92,24 +107,48 @@ export class CheckpointStore {
     return join(this.ckptDir, `${root.slice(2)}.ckpt`);
   }
 
+  private write(file: string, dir: string, bytes: Uint8Array): void {
+    if (this.writer === undefined) {
+      writeFileAtomic(file, dir, bytes);
+      return;
+    }
+    this.queued.add(file);
+    this.writer.write(file, tmpName(file), dir, bytes);
+  }
+
+  /** Waits until every queued write is durable (no-op for a synchronous store). */
+  flush(): void {
+    if (this.writer === undefined) return;
+    this.writer.flush();
+    this.queued.clear();
+  }
+
+  /** Flushes and stops the background thread. */
+  async close(): Promise<void> {
+    this.flush();
+    await this.writer?.close();
+  }
+
   has(root: Hex): boolean {
-    return existsSync(this.path(root));
+    const file = this.path(root);
+    return this.queued.has(file) || existsSync(file);
   }
 
   /** Stores a state (no-op when the same root is already stored) and returns its root C_t. */
   put(state: readonly Tensor[], knownRoot?: Hex): Hex {
     const root = knownRoot ?? bytesToHex(stateRoot(state));
     const file = this.path(root);
-    if (existsSync(file)) return root;
+    if (this.queued.has(file) || existsSync(file)) return root;
     const body: StoredCheckpoint = {
       v: 1,
       tensors: state.map((t) => ({ dtype: t.dtype, shape: t.shape.slice(), data: toBytes(t) })),
     };
-    writeFileAtomic(file, this.ckptDir, pack(body));
+    this.write(file, this.ckptDir, pack(body));
     return root;
   }
 
   get(root: Hex): Tensor[] {
+    this.flush();
     const file = this.path(root);
     if (!existsSync(file)) throw new CheckpointError(`checkpoint ${root} is not in the store`, { root });
     const body = unpack<StoredCheckpoint>(readFileSync(file));
@@ -121,10 +160,11 @@ export class CheckpointStore {
   }
 
   writeManifest(m: RunManifest): void {
-    writeFileAtomic(join(this.runDir, `${m.specHash.slice(2)}.json`), this.runDir, new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`));
+    this.write(join(this.runDir, `${m.specHash.slice(2)}.json`), this.runDir, new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`));
   }
 
   readManifest(specHash: Hex): RunManifest | undefined {
+    this.flush();
     const file = join(this.runDir, `${specHash.slice(2)}.json`);
     if (!existsSync(file)) return undefined;
     return JSON.parse(readFileSync(file, 'utf8')) as RunManifest;

@@ -104,5 +104,6 @@ export function train(o: TrainOptions): TrainResult {
   if (complete && o.store) {
     o.store.writeManifest({ ...manifestBase, checkpoints, traceRoot: result.traceRoot, modelHash: result.modelHash, testAccuracy: result.testAccuracy });
   }
+  o.store?.flush();
   return result;
 }

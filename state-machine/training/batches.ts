@@ -31,9 +31,16 @@ export function batchIndices(spec: TaskSpec, t: number): number[] {
   const n = trainCount(spec);
   const b = spec.batchSize;
   const out: number[] = new Array<number>(b);
+  let epoch = -1;
+  let perm: Int32Array = new Int32Array(0);
   for (let i = 0; i < b; i++) {
     const p = (t - 1) * b + i;
-    out[i] = epochPermutation(n, spec.seed, Math.floor(p / n))[p % n];
+    const e = Math.floor(p / n);
+    if (e !== epoch) {
+      epoch = e;
+      perm = epochPermutation(n, spec.seed, e);
+    }
+    out[i] = perm[p % n];
   }
   return out;
 }

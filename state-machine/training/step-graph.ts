@@ -67,18 +67,56 @@ function appendInputs(b: GraphBuilder, spec: TaskSpec, samples: number[]): { x: 
 
 const ONE: Ref = { kind: 'const', shape: [], bits: [0x3f800000] };
 
-export function stepGraph(spec: TaskSpec, t: number): StepGraph {
-  if (!Number.isSafeInteger(t) || t < 1 || t > spec.steps) throw new TrainingError('STEP_RANGE', `step ${t} outside 1..${spec.steps}`);
+function buildStepGraph(spec: TaskSpec, t: number, batch: number[]): StepGraph {
   const b = new GraphBuilder();
   const params = modelParams(spec.model);
   const base = optimizerSlots(spec.optimizer, params).length;
-  const { x, y } = appendInputs(b, spec, batchIndices(spec, t));
+  const { x, y } = appendInputs(b, spec, batch);
   const { loss, grads } = modelGraph(spec.model, base).forwardBackward(b, x, spec.batchSize, (logits) => ({
     loss: b.op('cross_entropy', [logits, y]),
     dLogits: b.op('cross_entropy_backward', [logits, y, ONE]),
   }));
   appendUpdate(b, spec.optimizer, t, grads, base);
   return { step: t, ops: b.ops, lossOp: loss.index, stateCount: base + params.length };
+}
+
+// Only the batch (data references) and AdamW's step attribute change with t, so each spec's graph is
+// built once and later steps copy just the ops that carry them (the rest are shared, never mutated).
+interface Template {
+  graph: StepGraph;
+  varying: number[];
+}
+const templates = new WeakMap<TaskSpec, Template>();
+
+function template(spec: TaskSpec): Template {
+  let tpl = templates.get(spec);
+  if (tpl === undefined) {
+    const graph = buildStepGraph(spec, 1, batchIndices(spec, 1));
+    const varying: number[] = [];
+    graph.ops.forEach((op, j) => {
+      if (op.name === 'adamw_param' || op.inputs.some((r) => r.kind === 'data')) varying.push(j);
+    });
+    tpl = { graph, varying };
+    templates.set(spec, tpl);
+  }
+  return tpl;
+}
+
+export function stepGraph(spec: TaskSpec, t: number): StepGraph {
+  if (!Number.isSafeInteger(t) || t < 1 || t > spec.steps) throw new TrainingError('STEP_RANGE', `step ${t} outside 1..${spec.steps}`);
+  const { graph, varying } = template(spec);
+  if (t === 1) return graph;
+  const batch = batchIndices(spec, t);
+  const ops = graph.ops.slice();
+  for (const j of varying) {
+    const op = ops[j];
+    ops[j] = {
+      ...op,
+      inputs: op.inputs.map((r) => (r.kind === 'data' ? { ...r, samples: batch } : r)),
+      attrs: op.name === 'adamw_param' ? { ...op.attrs, step: t } : op.attrs,
+    };
+  }
+  return { ...graph, step: t, ops };
 }
 
 /** Forward-only ops over `samples`; the last op is argmax of the logits (i32 predictions). */

@@ -19,7 +19,7 @@ export function runTrain(opts: TrainCommandOptions): Record<string, unknown> {
   const { spec, baseDir } = readSpecFile(opts.spec);
   const dataset = loadSpecDataset(spec, baseDir);
   const backend = getBackend(opts.backend);
-  const store = opts.out === undefined ? undefined : new CheckpointStore(opts.out);
+  const store = opts.out === undefined ? undefined : new CheckpointStore(opts.out, { background: true });
   const bar = new ProgressBar(spec.steps);
   const started = performance.now();
   const r = train({ spec, dataset, backend, store, onStep: (t, loss) => bar.update(t, loss) });
