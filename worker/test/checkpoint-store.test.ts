@@ -6,6 +6,7 @@ import { bytesToHex } from '../../state-machine/crypto/hash.ts';
 import { tensorF32, tensorI32 } from '../../state-machine/repops/tensor.ts';
 import { stateRoot } from '../../state-machine/training/commitments.ts';
 import { CheckpointError, CheckpointStore } from '../checkpoint-store.ts';
+import { BackgroundWriteError } from '../background-writer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'verity-ckpt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,4 +45,19 @@ describe('checkpoint store', () => {
     expect(store.readManifest(m.specHash)).toEqual(m);
     expect(store.readManifest(`0x${'ef'.repeat(32)}`)).toBeUndefined();
   });
+
+  it('in background mode, writes off-thread, reads see queued writes, failures surface on flush', async () => {
+    const bgDir = join(dir, 'bg');
+    const store = new CheckpointStore(bgDir, { background: true });
+    const roots = [0, 1, 2].map((r) => store.put([tensorF32([3], [r, r + 1, r + 2])]));
+    expect(roots.every((r) => store.has(r))).toBe(true);
+    expect(Array.from(store.get(roots[2])[0].data)).toEqual([2, 3, 4]);
+    store.flush();
+    expect(readdirSync(join(bgDir, 'checkpoints')).sort()).toEqual(roots.map((r) => `${r.slice(2)}.ckpt`).sort());
+    rmSync(join(bgDir, 'checkpoints'), { recursive: true });
+    store.put([tensorF32([1], [42])]);
+    expect(() => store.flush()).toThrow(BackgroundWriteError);
+    await store.close().catch(() => undefined);
+  });
 });
+
