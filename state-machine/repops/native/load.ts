@@ -2,13 +2,15 @@
 //
 // This file is the one place in state-machine/ that does I/O: it dlopens a shared object and reads
 // VERITY_REPOPS_THREADS. It never changes results: every native kernel is bit-identical to its
-// TypeScript twin, and a missing or broken addon simply yields null (the caller falls back to TS).
+// TypeScript twin (a sample is re-checked at load), and a missing, broken or stale addon yields null
+// with a reason (the caller falls back to TS and says so).
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { cpus } from 'node:os';
 import type { Kernels, KernelName } from '../kernels.ts';
+import { selfCheck } from './self-check.ts';
 
 /** Shape of the compiled addon: kernel functions plus a few control entry points. */
 interface NativeAddon {
@@ -32,7 +34,9 @@ function loadAddon(): { addon: NativeAddon | null; error: string | null } {
     const require = createRequire(import.meta.url);
     const addon = require(NATIVE_ADDON_PATH) as NativeAddon;
     addon.setThreads(threadCountFromEnv());
-    cached = { addon, error: null };
+    // A build older than the reference it ports must not be used: check a sample of kernels first.
+    const mismatch = selfCheck(kernelTable(addon));
+    cached = mismatch === null ? { addon, error: null } : { addon: null, error: `${mismatch}; the addon is stale or wrong, run npm run build:native` };
   } catch (e) {
     cached = { addon: null, error: `native addon failed to load: ${(e as Error).message}` };
   }
@@ -57,7 +61,10 @@ export function nativeLoadError(): string | null {
  */
 export function loadNativeKernels(): Partial<Kernels> | null {
   const { addon } = loadAddon();
-  if (addon === null) return null;
+  return addon === null ? null : kernelTable(addon);
+}
+
+function kernelTable(addon: NativeAddon): Partial<Kernels> {
   // The addon's bindings take exactly the Kernels signatures (checked by the native tests against
   // the TypeScript kernels), so they are used as they are, without a wrapper per call.
   const table: Record<string, unknown> = {};

@@ -7,6 +7,7 @@ import { tsKernels } from '../ts-kernels.ts';
 import type { Kernels, KernelName } from '../kernels.ts';
 import { getNativeThreads, loadNativeKernels, nativeKernelNames, nativeLoadError, setNativeThreads } from './load.ts';
 import { CASES, Rng, cloneArgs, firstDifference, type KernelArg } from './test/cases.ts';
+import { selfCheck } from './self-check.ts';
 
 const native = loadNativeKernels();
 if (native === null) console.warn(`[repops native] tests skipped: ${nativeLoadError() ?? 'addon unavailable'}`);
@@ -102,6 +103,20 @@ describe.skipIf(native === null)('native RepOps kernels', () => {
       if (native?.[name] === undefined) continue;
       expect(compareCase(name, [x, dy, new Float32Array(n)])).toBeNull();
     }
+  });
+
+  it('the load-time self-check passes, and rejects a kernel one ulp off', () => {
+    expect(native).not.toBeNull();
+    if (native === null) return;
+    expect(selfCheck(native)).toBeNull();
+    const realExp = native.exp;
+    expect(realExp).toBeTypeOf('function');
+    if (realExp === undefined) return;
+    const offByOneUlp: Kernels['exp'] = (x, out) => {
+      realExp(x, out);
+      new Uint32Array(out.buffer, out.byteOffset, out.length)[out.length - 1] += 1;
+    };
+    expect(selfCheck({ ...native, exp: offByOneUlp })).toMatch(/exp disagrees/);
   });
 
   it('keeps denormals on every thread (no flush-to-zero)', () => {
