@@ -2,13 +2,10 @@
 // matures unbonding entries. All staked value sits in this module's own account.
 import { encodeFunctionResult, getAbiItem, type Hex } from 'viem';
 import { checkedAdd, checkedSub } from '../../errors.ts';
-import type { Address } from '../../chain/types.ts';
-import { MODULE_ADDRESSES } from '../addresses.ts';
-import { getBalance, transfer } from '../accounts/ledger.ts';
-import { bytesToHex } from '../../crypto/hash.ts';
-import { readWord } from '../../store/words.ts';
 import { SupplyInvariantError } from '../../chain/errors.ts';
-import { STAKER_KEY_PREFIX, UNBONDING_KEY_PREFIX } from './keys.ts';
+import type { Address } from '../../chain/types.ts';
+import { getBalance, transfer } from '../accounts/ledger.ts';
+import { MODULE_ADDRESSES } from '../addresses.ts';
 import { eventLog } from '../events.ts';
 import { decodeCall, type CallContext, type HookContext, type Module } from '../framework.ts';
 import { RevertError } from '../revert.ts';
@@ -18,6 +15,8 @@ import {
   getStaker,
   getTotalBonded,
   getUnbonding,
+  listStakers,
+  listUnbonding,
   setMaturing,
   setStaker,
   setTotalBonded,
@@ -90,15 +89,11 @@ function matureUnbonding(ctx: HookContext): void {
 function checkInvariants(ctx: HookContext): void {
   let bonded = 0n;
   let owed = 0n;
-  for (const [, v] of ctx.store.entriesWithPrefix(STAKER_KEY_PREFIX)) {
-    const b = readWord(v, 0);
-    bonded += b;
-    owed += b + readWord(v, 1);
+  for (const [, r] of listStakers(ctx.store)) {
+    bonded += r.bonded;
+    owed += r.bonded + r.withdrawable;
   }
-  for (const [k] of ctx.store.entriesWithPrefix(UNBONDING_KEY_PREFIX)) {
-    const staker = bytesToHex(k.subarray(2)) as Address;
-    for (const e of getUnbonding(ctx.store, staker)) owed += e.amount;
-  }
+  for (const [, entries] of listUnbonding(ctx.store)) for (const e of entries) owed += e.amount;
   const total = getTotalBonded(ctx.store);
   const held = getBalance(ctx.store, ADDRESS);
   if (bonded !== total || owed !== held) {

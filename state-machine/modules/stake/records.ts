@@ -4,7 +4,7 @@ import { bytesToHex, hexToBytes } from '../../crypto/hash.ts';
 import { encodeWords, readWord } from '../../store/words.ts';
 import type { Address } from '../../chain/types.ts';
 import type { StateStore } from '../../store/store.ts';
-import { TOTAL_KEY, maturityKey, stakerKey, unbondingKey } from './keys.ts';
+import { STAKER_KEY_PREFIX, TOTAL_KEY, UNBONDING_KEY_PREFIX, maturityKey, stakerKey, unbondingKey } from './keys.ts';
 
 export interface StakerRecord {
   bonded: bigint;
@@ -21,14 +21,30 @@ const addressesType = [{ type: 'address[]' }] as const;
 
 export function getStaker(store: StateStore, a: Address): StakerRecord {
   const v = store.get(stakerKey(a));
-  if (v === undefined) return { bonded: 0n, withdrawable: 0n };
-  return { bonded: readWord(v, 0), withdrawable: readWord(v, 1) };
+  return v === undefined ? { bonded: 0n, withdrawable: 0n } : decodeStaker(v);
 }
 
 export function setStaker(store: StateStore, a: Address, r: StakerRecord): void {
   const key = stakerKey(a);
   if (r.bonded === 0n && r.withdrawable === 0n) store.delete(key);
   else store.set(key, encodeWords(r.bonded, r.withdrawable));
+}
+
+function decodeStaker(v: Uint8Array): StakerRecord {
+  return { bonded: readWord(v, 0), withdrawable: readWord(v, 1) };
+}
+
+/** Every staker record, sorted by address (invariant checks, exports). */
+export function listStakers(store: StateStore): [Address, StakerRecord][] {
+  return store.entriesWithPrefix(STAKER_KEY_PREFIX).map(([k, v]) => [bytesToHex(k.subarray(2)), decodeStaker(v)]);
+}
+
+/** Every staker with unbonding entries, sorted by address. */
+export function listUnbonding(store: StateStore): [Address, UnbondingEntry[]][] {
+  return store.entriesWithPrefix(UNBONDING_KEY_PREFIX).map(([k]) => {
+    const a = bytesToHex(k.subarray(2));
+    return [a, getUnbonding(store, a)];
+  });
 }
 
 export function getUnbonding(store: StateStore, a: Address): UnbondingEntry[] {
