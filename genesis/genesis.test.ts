@@ -89,6 +89,7 @@ describe('genesis validation names the bad field', () => {
     ['blockIntervalMs', '250', 'blockIntervalMs'],
     ['sequencer', '0x1234', 'sequencer'],
     ['modules.accounts.feeVault', 'nope', 'modules.accounts.feeVault'],
+    ['modules.accounts.feeVault', '0x0000000000000000000000000000000000000a02', 'modules.accounts.feeVault'],
     ['modules.stake.unbondingPeriodBlocks', '0', 'modules.stake.unbondingPeriodBlocks'],
     ['modules.stake.minBond', null, 'modules.stake.minBond'],
     ['modules.stake.extra', '1', 'modules.stake.extra'],

@@ -94,8 +94,10 @@ export function parseGenesis(input: string | unknown): Genesis {
   knownKeys(acc, 'modules.accounts', ['feeVault']);
   const st = obj(mods.stake, 'modules.stake');
   knownKeys(st, 'modules.stake', ['unbondingPeriodBlocks', 'minBond']);
+  const feeVault = addressField(acc.feeVault, 'modules.accounts.feeVault');
+  if (MODULE_ADDRESS_SET.has(feeVault)) throw new ValidationError('modules.accounts.feeVault', 'must not be a module address');
   const modules = {
-    accounts: { feeVault: addressField(acc.feeVault, 'modules.accounts.feeVault') },
+    accounts: { feeVault },
     stake: {
       unbondingPeriodBlocks: bigintField(st.unbondingPeriodBlocks, 'modules.stake.unbondingPeriodBlocks', 1n, MAX_U64),
       minBond: bigintField(st.minBond, 'modules.stake.minBond'),
