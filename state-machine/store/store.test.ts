@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ZERO_HASH, bytesToHex, equalBytes, sha256 } from '../crypto/hash.ts';
 import { verifyStateProof } from './proof.ts';
-import { StateStore } from './store.ts';
+import { StateStore, StoreError } from './store.ts';
 
 type Op =
   | { kind: 'set'; key: number; value: Uint8Array }
@@ -209,5 +209,19 @@ describe('StateStore', () => {
     expect(bytesToHex(s.root())).toBe(r0);
     expect(bytesToHex(c.root())).not.toBe(r0);
     expect(() => StateStore.fromSnapshot(new Uint8Array([0x93, 1, 2, 3]))).toThrow(/snapshot/);
+    // any damage is a StoreError (or, if it still decodes, a different state), never another exception
+    const snap = s.snapshot();
+    fc.assert(
+      fc.property(fc.nat(snap.length - 1), fc.nat(255), fc.nat(snap.length), (pos, byte, cut) => {
+        const bad = snap.slice(0, Math.max(1, cut));
+        if (pos < bad.length) bad[pos] = byte;
+        try {
+          StateStore.fromSnapshot(bad).root();
+        } catch (e) {
+          expect(e).toBeInstanceOf(StoreError);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -55,7 +55,12 @@ export class StateStore {
   }
 
   static fromSnapshot(bytes: Uint8Array): StateStore {
-    const body = unpack<SnapshotBody>(bytes);
+    let body: SnapshotBody;
+    try {
+      body = unpack<SnapshotBody>(bytes);
+    } catch (e) {
+      throw new StoreError(`state snapshot does not decode: ${e instanceof Error ? e.message : String(e)}`);
+    }
     if (body === null || typeof body !== 'object' || body.version !== SNAPSHOT_VERSION || !Array.isArray(body.entries)) {
       throw new StoreError('not a state snapshot of a supported version');
     }
