@@ -207,19 +207,21 @@ napi_value SgdParam(napi_env env, napi_callback_info info) {
 }
 
 // adamwM(m, g, out, beta1): out = fl(fl(β1 * m) + fl(fl(1 - β1) * g))
-napi_value AdamwM(napi_env env, napi_callback_info info) {
+// adamwV(v, g, out, beta2): out = fl(fl(β2 * v) + fl(fl(1 - β2) * fl(g * g)))
+template <bool square>
+napi_value adamw_moment(napi_env env, napi_callback_info info, const char* name, const char* state, const char* beta) {
   return guard(env, [&]() -> napi_value {
-    Args args(env, info, 4, "adamwM");
-    const std::size_t n = same_length(args, {{0, "m"}, {1, "g"}, {2, "out"}});
-    const double b1 = args.number(3, "beta1");
-    const float c1 = static_cast<float>(1.0 - b1);
-    const float* m = args.f32(0, "m", n);
+    Args args(env, info, 4, name);
+    const std::size_t n = same_length(args, {{0, state}, {1, "g"}, {2, "out"}});
+    const double b = args.number(3, beta);
+    const float c = static_cast<float>(1.0 - b);
+    const float* m = args.f32(0, state, n);
     const float* g = args.f32(1, "g", n);
     float* out = args.f32(2, "out", n);
-    for_elements(n, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) {
-        const float x = static_cast<float>(b1 * m[i]);
-        const float y = c1 * g[i];
+    for_elements(n, [&](std::size_t s, std::size_t e) {
+      for (std::size_t i = s; i < e; ++i) {
+        const float x = static_cast<float>(b * m[i]);
+        const float y = c * (square ? g[i] * g[i] : g[i]);
         out[i] = x + y;
       }
     });
@@ -227,27 +229,8 @@ napi_value AdamwM(napi_env env, napi_callback_info info) {
   });
 }
 
-// adamwV(v, g, out, beta2): out = fl(fl(β2 * v) + fl(fl(1 - β2) * fl(g * g)))
-napi_value AdamwV(napi_env env, napi_callback_info info) {
-  return guard(env, [&]() -> napi_value {
-    Args args(env, info, 4, "adamwV");
-    const std::size_t n = same_length(args, {{0, "v"}, {1, "g"}, {2, "out"}});
-    const double b2 = args.number(3, "beta2");
-    const float c2 = static_cast<float>(1.0 - b2);
-    const float* v = args.f32(0, "v", n);
-    const float* g = args.f32(1, "g", n);
-    float* out = args.f32(2, "out", n);
-    for_elements(n, [&](std::size_t b, std::size_t e) {
-      for (std::size_t i = b; i < e; ++i) {
-        const float x = static_cast<float>(b2 * v[i]);
-        const float gg = g[i] * g[i];
-        const float y = c2 * gg;
-        out[i] = x + y;
-      }
-    });
-    return undefined_value(env);
-  });
-}
+napi_value AdamwM(napi_env env, napi_callback_info info) { return adamw_moment<false>(env, info, "adamwM", "m", "beta1"); }
+napi_value AdamwV(napi_env env, napi_callback_info info) { return adamw_moment<true>(env, info, "adamwV", "v", "beta2"); }
 
 // adamwParam(p, m, v, out, lr, eps, wd, bc1, bc2):
 //   p1 = fl(p - fl(fl(lr*wd) * p)); u = fl(fl(m/bc1) / fl(sqrt(fl(v/bc2)) + eps)); out = fl(p1 - fl(lr * u))

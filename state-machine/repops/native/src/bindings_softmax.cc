@@ -56,83 +56,71 @@ void for_rows(const RowsCols& rc, double per_element, const Body& body) {
   });
 }
 
-// softmax(x, out, rows, cols)
+// (x, out, rows, cols) kernels: body(x row, out row, cols) per row, rows in parallel.
+template <typename Body>
+napi_value per_row(napi_env env, napi_callback_info info, const char* name, const Body& body) {
+  return guard(env, [&]() -> napi_value {
+    Args args(env, info, 4, name);
+    const RowsCols rc = rows_cols(args, 2);
+    const float* x = args.f32(0, "x", rc.n);
+    float* out = args.f32(1, "out", rc.n);
+    if (rc.cols == 0) return undefined_value(env);
+    for_rows(rc, 40.0, [&](std::size_t r) { body(x + r * rc.cols, out + r * rc.cols, rc.cols); });
+    return undefined_value(env);
+  });
+}
+
+// (y, dy, out, rows, cols) gradient kernels: body(y row, dy row, out row, cols) per row.
+template <typename Body>
+napi_value per_row_grad(napi_env env, napi_callback_info info, const char* name, const Body& body) {
+  return guard(env, [&]() -> napi_value {
+    Args args(env, info, 5, name);
+    const RowsCols rc = rows_cols(args, 3);
+    const float* y = args.f32(0, "y", rc.n);
+    const float* dy = args.f32(1, "dy", rc.n);
+    float* out = args.f32(2, "out", rc.n);
+    for_rows(rc, 40.0, [&](std::size_t r) { body(y + r * rc.cols, dy + r * rc.cols, out + r * rc.cols, rc.cols); });
+    return undefined_value(env);
+  });
+}
+
+// softmax: out = fl(expf(fl(x - m)) / s)
 napi_value Softmax(napi_env env, napi_callback_info info) {
-  return guard(env, [&]() -> napi_value {
-    Args args(env, info, 4, "softmax");
-    const RowsCols rc = rows_cols(args, 2);
-    const float* x = args.f32(0, "x", rc.n);
-    float* out = args.f32(1, "out", rc.n);
-    if (rc.cols == 0) return undefined_value(env);
-    for_rows(rc, 40.0, [&](std::size_t r) {
-      const float* xr = x + r * rc.cols;
-      float* o = out + r * rc.cols;
-      const float s = row_exp_sum(xr, rc.cols, row_max(xr, rc.cols), o);
-      for (std::size_t j = 0; j < rc.cols; ++j) o[j] = o[j] / s;
-    });
-    return undefined_value(env);
+  return per_row(env, info, "softmax", [](const float* xr, float* o, std::size_t cols) {
+    const float s = row_exp_sum(xr, cols, row_max(xr, cols), o);
+    for (std::size_t j = 0; j < cols; ++j) o[j] = o[j] / s;
   });
 }
 
-// softmaxBackward(y, dy, out, rows, cols): d = Σ fl(dy*y); out = fl(y * fl(dy - d))
-napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
-  return guard(env, [&]() -> napi_value {
-    Args args(env, info, 5, "softmaxBackward");
-    const RowsCols rc = rows_cols(args, 3);
-    const float* y = args.f32(0, "y", rc.n);
-    const float* dy = args.f32(1, "dy", rc.n);
-    float* out = args.f32(2, "out", rc.n);
-    for_rows(rc, 4.0, [&](std::size_t r) {
-      const float *yr = y + r * rc.cols, *dr = dy + r * rc.cols;
-      float d = 0.0f;
-      for (std::size_t j = 0; j < rc.cols; ++j) d = d + dr[j] * yr[j];
-      float* o = out + r * rc.cols;
-      for (std::size_t j = 0; j < rc.cols; ++j) o[j] = yr[j] * (dr[j] - d);
-    });
-    return undefined_value(env);
-  });
-}
-
-// logSoftmax(x, out, rows, cols): out = fl(fl(x - m) - logf(s))
+// logSoftmax: out = fl(fl(x - m) - logf(s))
 napi_value LogSoftmax(napi_env env, napi_callback_info info) {
-  return guard(env, [&]() -> napi_value {
-    Args args(env, info, 4, "logSoftmax");
-    const RowsCols rc = rows_cols(args, 2);
-    const float* x = args.f32(0, "x", rc.n);
-    float* out = args.f32(1, "out", rc.n);
-    if (rc.cols == 0) return undefined_value(env);
-    for_rows(rc, 40.0, [&](std::size_t r) {
-      const float* xr = x + r * rc.cols;
-      float* o = out + r * rc.cols;
-      const float m = row_max(xr, rc.cols);
-      const float ls = logf_repops(row_exp_sum(xr, rc.cols, m, scratch(rc.cols)));
-      for (std::size_t j = 0; j < rc.cols; ++j) o[j] = (xr[j] - m) - ls;
-    });
-    return undefined_value(env);
+  return per_row(env, info, "logSoftmax", [](const float* xr, float* o, std::size_t cols) {
+    const float m = row_max(xr, cols);
+    const float ls = logf_repops(row_exp_sum(xr, cols, m, scratch(cols)));
+    for (std::size_t j = 0; j < cols; ++j) o[j] = (xr[j] - m) - ls;
   });
 }
 
-// logSoftmaxBackward(y, dy, out, rows, cols): d = Σ dy; out = fl(dy - fl(expf(y) * d))
+// softmaxBackward: d = Σ fl(dy*y); out = fl(y * fl(dy - d))
+napi_value SoftmaxBackward(napi_env env, napi_callback_info info) {
+  return per_row_grad(env, info, "softmaxBackward", [](const float* yr, const float* dr, float* o, std::size_t cols) {
+    float d = 0.0f;
+    for (std::size_t j = 0; j < cols; ++j) d = d + dr[j] * yr[j];
+    for (std::size_t j = 0; j < cols; ++j) o[j] = yr[j] * (dr[j] - d);
+  });
+}
+
+// logSoftmaxBackward: d = Σ dy; out = fl(dy - fl(expf(y) * d))
 napi_value LogSoftmaxBackward(napi_env env, napi_callback_info info) {
-  return guard(env, [&]() -> napi_value {
-    Args args(env, info, 5, "logSoftmaxBackward");
-    const RowsCols rc = rows_cols(args, 3);
-    const float* y = args.f32(0, "y", rc.n);
-    const float* dy = args.f32(1, "dy", rc.n);
-    float* out = args.f32(2, "out", rc.n);
-    for_rows(rc, 40.0, [&](std::size_t r) {
-      const float *yr = y + r * rc.cols, *dr = dy + r * rc.cols;
-      float d = 0.0f;
-      for (std::size_t j = 0; j < rc.cols; ++j) d = d + dr[j];
-      float* o = out + r * rc.cols;
-      if (o == dr) {  // in place over dy: one element at a time
-        for (std::size_t j = 0; j < rc.cols; ++j) o[j] = dr[j] - expf_repops(yr[j]) * d;
-        return;
-      }
-      exp_n(yr, o, rc.cols);
-      for (std::size_t j = 0; j < rc.cols; ++j) o[j] = dr[j] - o[j] * d;
-    });
-    return undefined_value(env);
+  return per_row_grad(env, info, "logSoftmaxBackward", [](const float* yr, const float* dr, float* o, std::size_t cols) {
+    float d = 0.0f;
+    for (std::size_t j = 0; j < cols; ++j) d = d + dr[j];
+    if (o == dr) {  // in place over dy: one element at a time
+      for (std::size_t j = 0; j < cols; ++j) o[j] = dr[j] - expf_repops(yr[j]) * d;
+      return;
+    }
+    exp_n(yr, o, cols);
+    for (std::size_t j = 0; j < cols; ++j) o[j] = dr[j] - o[j] * d;
   });
 }
 
