@@ -1,10 +1,19 @@
-// The CNN and the transformer examples, a few steps each: deterministic roots and a falling loss.
+// The CNN and the transformer examples, a few steps each: deterministic roots, a falling loss, and
+// re-execution from a stored checkpoint.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CheckpointStore } from '../checkpoint-store.ts';
+import { reexecuteStep } from '../reexecute.ts';
+import { stateAt } from '../state-at.ts';
 import { getBackend } from '../../state-machine/repops/backend.ts';
 import { loadSpecDataset } from '../datasets/load.ts';
 import { readSpecFile } from '../spec-file.ts';
 import { train } from '../train.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'verity-models-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -24,5 +33,13 @@ describe.each([
     expect(b.traceRoot).toBe(a.traceRoot);
     expect(new Set(a.checkpoints.map((c) => c.root)).size).toBe(4);
     expect(mean(a.losses.slice(-3))).toBeLessThan(mean(a.losses.slice(0, 3)));
+
+    // re-execute step 8 from the stored C_4 (replaying 5..7): the committed C_8 again
+    const store = new CheckpointStore(dir);
+    train({ spec, dataset, backend: getBackend('ts'), store, skipEval: true });
+    const prev = stateAt(spec, dataset, getBackend('ts'), 7, store);
+    expect(prev.from.step).toBe(4);
+    const tr = reexecuteStep({ spec, dataset, backend: getBackend('ts'), prevState: prev.state, step: 8 });
+    expect(tr.stateRoot).toBe(a.checkpoints[2].root);
   });
 });
