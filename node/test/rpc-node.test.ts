@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { createPublicClient, createWalletClient, defineChain, http, parseEther, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/index.ts';
+import { MODULE_ADDRESSES, stakeAbi } from '../../state-machine/index.ts';
 import { DEFAULT_CONFIG } from '../config.ts';
 import { startNode, type RunningNode } from '../verity-node.ts';
 
@@ -77,6 +78,31 @@ describe('node over JSON-RPC', () => {
     });
     const body = (await res.json()) as { error: { code: number; message: string } };
     expect(body.error).toEqual({ code: -32000, message: 'nonce too low' });
+  });
+
+  it('indexes module events for eth_getLogs by address, topic and range, and reads module state at older blocks', async () => {
+    const stake = MODULE_ADDRESSES.stake;
+    const wallet = createWalletClient({ chain, transport: http(node.url), account: privateKeyToAccount(accts[1].privateKey) });
+    const receipts = [];
+    for (const eth of ['2', '3']) {
+      const hash = await wallet.writeContract({ address: stake, abi: stakeAbi, functionName: 'bond', value: parseEther(eth) });
+      receipts.push(await client.waitForTransactionReceipt({ hash, pollingInterval: 50 }));
+    }
+    const [first, second] = receipts;
+    expect(first.logs).toHaveLength(1);
+    const all = await client.getContractEvents({ address: stake, abi: stakeAbi, eventName: 'Bonded', fromBlock: 0n, toBlock: 'latest' });
+    expect(all.map((l) => l.args.amount)).toEqual([parseEther('2'), parseEther('3')]);
+    expect(all[1].args.bonded).toBe(parseEther('5'));
+    expect(all[0].transactionHash).toBe(first.transactionHash);
+    expect(all[0].logIndex).toBe(first.logs[0].logIndex);
+    const byStaker = await client.getContractEvents({ abi: stakeAbi, eventName: 'Bonded', args: { staker: accts[1].address }, fromBlock: second.blockNumber, toBlock: second.blockNumber });
+    expect(byStaker).toHaveLength(1);
+    expect(await client.getContractEvents({ abi: stakeAbi, eventName: 'Bonded', args: { staker: accts[2].address }, fromBlock: 0n })).toHaveLength(0);
+    expect(await client.getLogs({ address: TO, fromBlock: 0n })).toHaveLength(0);
+    const at = (blockNumber: bigint) => client.readContract({ address: stake, abi: stakeAbi, functionName: 'stakeOf', args: [accts[1].address], blockNumber });
+    expect(await at(second.blockNumber)).toBe(parseEther('5'));
+    expect(await at(first.blockNumber)).toBe(parseEther('2'));
+    expect(await at(first.blockNumber - 1n)).toBe(0n);
   });
 
   it('exposes node metrics on /metrics', async () => {
