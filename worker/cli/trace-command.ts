@@ -14,6 +14,7 @@ import { loadSpecDataset, type CommittedDataset } from '../datasets/load.ts';
 import { checkpointProof, opLeafProof, reexecuteStep, sampleProof, tensorProofIn, type StepTrace } from '../reexecute.ts';
 import { readSpecFile } from '../spec-file.ts';
 import { stateAt } from '../state-at.ts';
+import { workerLogger } from '../log.ts';
 import { parseBackend, parseNonNegativeInt, runCommand } from './common.ts';
 
 export interface TraceCommandOptions {
@@ -73,7 +74,8 @@ export function runTrace(opts: TraceCommandOptions): Record<string, unknown> {
   const { spec, baseDir } = readSpecFile(opts.spec);
   if (opts.step < 1 || opts.step > spec.steps) throw new TrainingError('STEP_RANGE', `step ${opts.step} outside 1..${spec.steps}`);
   const dataset = loadSpecDataset(spec, baseDir);
-  const backend = getBackend(opts.backend);
+  const log = workerLogger();
+  const backend = getBackend(opts.backend, (reason) => log.warn({ requested: opts.backend, using: 'ts' }, reason));
   const store = opts.out === undefined ? undefined : new CheckpointStore(opts.out);
   const prev = stateAt(spec, dataset, backend, opts.step - 1, store);
   const trace = reexecuteStep({ spec, dataset, backend, prevState: prev.state, step: opts.step, keepTensors: opts.op !== undefined });

@@ -6,6 +6,7 @@ import { loadSpecDataset } from '../datasets/load.ts';
 import { readSpecFile } from '../spec-file.ts';
 import { train } from '../train.ts';
 import { ProgressBar } from './progress.ts';
+import { workerLogger } from '../log.ts';
 import { parseBackend, runCommand } from './common.ts';
 
 export interface TrainCommandOptions {
@@ -18,7 +19,8 @@ export interface TrainCommandOptions {
 export function runTrain(opts: TrainCommandOptions): Record<string, unknown> {
   const { spec, baseDir } = readSpecFile(opts.spec);
   const dataset = loadSpecDataset(spec, baseDir);
-  const backend = getBackend(opts.backend);
+  const log = workerLogger();
+  const backend = getBackend(opts.backend, (reason) => log.warn({ requested: opts.backend, using: 'ts' }, reason));
   const store = opts.out === undefined ? undefined : new CheckpointStore(opts.out, { background: true });
   const bar = new ProgressBar(spec.steps);
   const started = performance.now();
