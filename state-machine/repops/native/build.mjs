@@ -5,14 +5,18 @@
 // kernel must round exactly like the TypeScript reference), never -ffast-math (which would also turn
 // on flush-to-zero for the whole process). After linking, the object is disassembled and rejected if
 // it contains any fused multiply-add instruction.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
+const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const srcDir = join(here, 'src');
 const outDir = join(here, 'build');
+const objDir = join(outDir, `obj-${process.pid}`); // per process: concurrent builds never share objects
 const outFile = join(outDir, 'repops.node');
 
 function warn(msg) {
@@ -30,15 +34,25 @@ function nodeIncludeDir() {
   return candidates.find((p) => existsSync(join(p, 'node_api.h'))) ?? null;
 }
 
-function compile(cxx, include, march) {
-  const sources = readdirSync(srcDir).filter((f) => f.endsWith('.cc')).sort().map((f) => join(srcDir, f));
+const FLAGS = ['-std=c++17', '-O3', '-ffp-contract=off', '-fno-fast-math', '-fno-unsafe-math-optimizations',
+  '-fno-math-errno', '-fPIC', '-pthread', '-fvisibility=hidden', '-Wall', '-Wextra'];
+
+/** Compiles every src/*.cc (in parallel, one per core) and links the addon; returns its temp path. */
+async function compile(cxx, include, march) {
+  const sources = readdirSync(srcDir).filter((f) => f.endsWith('.cc')).sort();
+  mkdirSync(objDir, { recursive: true });
+  const objects = sources.map((f) => join(objDir, f.replace(/\.cc$/, '.o')));
+  let next = 0;
+  const worker = async () => {
+    while (next < sources.length) {
+      const i = next++;
+      const { stderr } = await run(cxx, [...FLAGS, ...march, `-I${include}`, '-c', join(srcDir, sources[i]), '-o', objects[i]]);
+      if (stderr) process.stderr.write(stderr);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), sources.length) }, worker));
   const tmp = `${outFile}.tmp-${process.pid}`;
-  const args = [
-    '-std=c++17', '-O3', ...march, '-ffp-contract=off', '-fno-fast-math', '-fno-unsafe-math-optimizations', '-fno-math-errno',
-    '-fPIC', '-shared', '-pthread', '-fvisibility=hidden', '-Wall', '-Wextra',
-    `-I${include}`, ...sources, '-o', tmp,
-  ];
-  execFileSync(cxx, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(cxx, [...FLAGS, ...march, '-shared', ...objects, '-o', tmp], { stdio: ['ignore', 'inherit', 'inherit'] });
   return tmp;
 }
 
@@ -53,7 +67,7 @@ function fmaInstructions(file) {
   return asm.split('\n').filter((l) => /\bv?f(n)?m(add|sub)(sub|add)?\d{3}/.test(l));
 }
 
-function main() {
+async function main() {
   const include = nodeIncludeDir();
   if (include === null) return warn('Node headers (node_api.h) not found');
   const cxx = process.env.CXX ?? 'g++';
@@ -61,12 +75,13 @@ function main() {
   let tmp;
   for (const march of [['-march=native'], []]) {
     try {
-      tmp = compile(cxx, include, march);
+      tmp = await compile(cxx, include, march);
       break;
     } catch (e) {
-      process.stderr.write(`verity: native build with ${march.join(' ') || 'default flags'} failed: ${e.message}\n`);
+      process.stderr.write(`verity: native build with ${march.join(' ') || 'default flags'} failed: ${e.stderr || e.message}\n`);
     }
   }
+  rmSync(objDir, { recursive: true, force: true });
   if (tmp === undefined) {
     rmSync(outFile, { force: true }); // never leave a stale addon behind claiming to be current
     return warn(`compilation with ${cxx} failed`);
@@ -84,7 +99,7 @@ function main() {
 }
 
 try {
-  main();
+  await main();
 } catch (e) {
   warn(e instanceof Error ? e.message : String(e));
 }
