@@ -1,5 +1,7 @@
-// The logs bloom against an independent implementation: anvil (Foundry's Ethereum node). A contract
-// that emits one log is deployed and called; anvil's receipt bloom must equal ours for its logs.
+// Receipts and blooms against an independent implementation: anvil (Foundry's Ethereum node). A
+// contract that emits one log is deployed and called; anvil's blooms must equal ours, and the
+// receiptsRoot of its one-transaction blocks must be the trie root of our receipt encoding.
+import { RLP } from '@ethereumjs/rlp';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createPublicClient, createWalletClient, http, type Hex } from 'viem';
@@ -9,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS } from '../test/chain-harness.ts';
 import { bytesToHex, keccak256 } from '../crypto/hash.ts';
 import { logsBloomHex } from './bloom.ts';
+import { encodeReceipt } from './receipt.ts';
+import type { Receipt } from './types.ts';
 
 const ANVIL = new URL('../../node_modules/.bin/anvil', import.meta.url).pathname;
 const topic0 = bytesToHex(keccak256(new TextEncoder().encode('Verity(uint256)')));
@@ -17,7 +21,7 @@ const topic1 = bytesToHex(keccak256(new TextEncoder().encode('bloom')));
 // runtime: PUSH32 topic1, PUSH32 topic0, PUSH1 32, PUSH1 0, LOG2, STOP  (72 bytes)
 const runtime = `7f${topic1.slice(2)}7f${topic0.slice(2)}60206000a200`;
 // init: CODECOPY(0, 12, 72); RETURN(0, 72)
-const initCode = `0x604860${'0c'}60003960486000f3${runtime}` as Hex;
+const initCode = `0x6048600c60003960486000f3${runtime}` as Hex;
 
 let anvil: ChildProcess | null = null;
 let url = '';
@@ -41,8 +45,16 @@ afterAll(() => {
   anvil?.kill();
 });
 
-describe('logs bloom', () => {
-  it.skipIf(!existsSync(ANVIL))('equals anvil receipt blooms', async () => {
+/**
+ * Ethereum's receipts trie root for a block with exactly one receipt: one leaf node at key rlp(0) =
+ * 0x80, i.e. nibbles [8, 0], hex-prefixed as a leaf with an even path: 0x20 0x80.
+ */
+function singleReceiptTrieRoot(encodedReceipt: Uint8Array): Hex {
+  return bytesToHex(keccak256(RLP.encode([new Uint8Array([0x20, 0x80]), encodedReceipt])));
+}
+
+describe('logs bloom and receipt encoding', () => {
+  it.skipIf(!existsSync(ANVIL))('match anvil: blooms, and receipts roots of one-transaction blocks', async () => {
     const account = privateKeyToAccount(ACCOUNTS[5].privateKey); // funded by anvil's default mnemonic too
     const wallet = createWalletClient({ account, chain: foundry, transport: http(url) });
     const client = createPublicClient({ chain: foundry, transport: http(url) });
@@ -57,5 +69,27 @@ describe('logs bloom', () => {
     expect(ours).toBe(receipt.logsBloom);
     const block = await client.getBlock({ blockNumber: receipt.blockNumber });
     expect(ours).toBe(block.logsBloom);
+
+    const mine: Receipt = {
+      txHash: receipt.transactionHash,
+      status: 1,
+      gasUsed: receipt.gasUsed,
+      cumulativeGasUsed: receipt.cumulativeGasUsed,
+      effectiveGasPrice: receipt.effectiveGasPrice,
+      logs: receipt.logs.map((l) => ({ address: l.address.toLowerCase() as Hex, topics: l.topics as Hex[], data: l.data })),
+      logsBloom: ours,
+    };
+    expect(block.transactions).toHaveLength(1);
+    expect(singleReceiptTrieRoot(encodeReceipt(mine, 2))).toBe(block.receiptsRoot);
+
+    // a legacy transaction without logs, and a failed one (status 0)
+    for (const [extra, status] of [[{ type: 'legacy' as const }, 1], [{ type: 'legacy' as const, data: '0x00' as Hex, to: '0x0000000000000000000000000000000000000001' as Hex, gas: 21_100n }, 0]] as const) {
+      const h = await wallet.sendTransaction({ to: account.address, value: 1n, ...extra });
+      const r = await client.waitForTransactionReceipt({ hash: h });
+      const b = await client.getBlock({ blockNumber: r.blockNumber });
+      const legacy: Receipt = { ...mine, txHash: h, status: r.status === 'success' ? 1 : 0, cumulativeGasUsed: r.cumulativeGasUsed, logs: [], logsBloom: logsBloomHex([]) };
+      expect(legacy.status).toBe(status);
+      expect(singleReceiptTrieRoot(encodeReceipt(legacy, 0))).toBe(b.receiptsRoot);
+    }
   });
 });
