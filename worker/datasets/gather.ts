@@ -12,10 +12,16 @@ export function gather(ds: Dataset, ref: DataRef): Tensor {
   }
   const src = ref.field === 'x' ? ds.x : ds.y;
   const out = ref.field === 'x' && ds.xDtype === 'f32' ? new Float32Array(total) : new Int32Array(total);
-  ref.samples.forEach((s, r) => {
+  const samples = ref.samples;
+  for (let r = 0; r < samples.length; r++) {
+    const s = samples[r];
     if (!Number.isSafeInteger(s) || s < 0 || s >= ds.count) throw new DatasetError(`sample ${s} outside 0..${ds.count - 1}`);
-    out.set(src.subarray(s * per, (s + 1) * per), r * per);
-  });
+    const from = s * per;
+    const to = r * per;
+    // short rows copy faster element by element than through a subarray view
+    if (per < 256) for (let i = 0; i < per; i++) out[to + i] = src[from + i];
+    else out.set(src.subarray(from, from + per), to);
+  }
   return out instanceof Float32Array ? tensorF32(ref.shape, out) : tensorI32(ref.shape, out);
 }
 
