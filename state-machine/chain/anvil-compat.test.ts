@@ -12,6 +12,7 @@ import { ACCOUNTS } from '../test/chain-harness.ts';
 import { bytesToHex, keccak256 } from '../crypto/hash.ts';
 import { logsBloomHex } from './bloom.ts';
 import { encodeReceipt } from './receipt.ts';
+import { nextBaseFee } from './fees.ts';
 import type { Receipt } from './types.ts';
 
 const ANVIL = new URL('../../node_modules/.bin/anvil', import.meta.url).pathname;
@@ -90,6 +91,19 @@ describe('logs bloom and receipt encoding', () => {
       const legacy: Receipt = { ...mine, txHash: h, status: r.status === 'success' ? 1 : 0, cumulativeGasUsed: r.cumulativeGasUsed, logs: [], logsBloom: logsBloomHex([]) };
       expect(legacy.status).toBe(status);
       expect(singleReceiptTrieRoot(encodeReceipt(legacy, 0))).toBe(b.receiptsRoot);
+    }
+
+    // anvil's base fees follow the same EIP-1559 rule (elasticity 2, denominator 8, no floor); its
+    // block 1 keeps the genesis base fee, so the comparison starts at block 2
+    const head = await client.getBlockNumber();
+    expect(head).toBeGreaterThanOrEqual(3n);
+    const params = { initial: 0n, elasticityMultiplier: 2n, changeDenominator: 8n, min: 0n };
+    let parent = await client.getBlock({ blockNumber: 1n });
+    for (let n = 2n; n <= head; n++) {
+      const child = await client.getBlock({ blockNumber: n });
+      const p = { baseFee: parent.baseFeePerGas ?? 0n, gasUsed: parent.gasUsed, gasLimit: parent.gasLimit };
+      expect(nextBaseFee(p, params)).toBe(child.baseFeePerGas);
+      parent = child;
     }
   });
 });
