@@ -3,6 +3,7 @@
 
 #include "bindings.h"
 #include "elementwise.h"
+#include "f32_bits.h"
 #include "napi_args.h"
 
 namespace repops {
@@ -127,7 +128,7 @@ napi_value unary(napi_env env, napi_callback_info info, const char* name, Op op)
 
 // relu(x, out): x > 0 ? x : +0, NaN -> canonical NaN
 napi_value Relu(napi_env env, napi_callback_info info) {
-  const float nan = canonical_nan();
+  const float nan = nan_f32();
   return unary(env, info, "relu", [nan](float x) { return x != x ? nan : (x > 0.0f ? x : 0.0f); });
 }
 

@@ -1,30 +1,13 @@
 // Elementwise kernels: each output element depends only on the inputs at the same index, so any
 // split across threads or SIMD lanes gives the same bits. Every step is one IEEE float32 operation.
 #pragma once
-#include <cmath>
 #include <cstddef>
-#include <cstdint>
-#include <cstring>
-
-namespace repops {
-
-/** The one NaN RepOps produces (0x7fc00000). */
-inline float canonical_nan() {
-  const std::uint32_t bits = 0x7fc00000u;
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
-}
-
-/** Runs body(begin, end) over [0, n), in parallel for large n (elementwise only). */
-template <typename Body>
-void for_elements(std::size_t n, const Body& body);
-
-}  // namespace repops
 
 #include "pool.h"
 
 namespace repops {
+
+/** Runs body(begin, end) over [0, n), in parallel for large n (elementwise only). */
 template <typename Body>
 void for_elements(std::size_t n, const Body& body) {
   // Chunks are large and aligned so every thread streams whole cache lines.
@@ -35,4 +18,5 @@ void for_elements(std::size_t n, const Body& body) {
     body(b, e);
   });
 }
+
 }  // namespace repops

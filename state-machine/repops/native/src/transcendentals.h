@@ -7,21 +7,9 @@
 #include <cstdint>
 #include <cstring>
 
+#include "f32_bits.h"
+
 namespace repops {
-
-inline float f32_from_bits(std::uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
-
-inline std::uint32_t bits_of(float f) {
-  std::uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
-
-inline float nan_f32() { return f32_from_bits(0x7fc00000u); }
 
 /** 2^n as a double (exact for -1022 <= n <= 1023). */
 inline double pow2_double(int n) {
