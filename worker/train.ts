@@ -28,6 +28,8 @@ export interface TrainOptions {
   /** start from a known state at step `from.step` instead of C_0 */
   from?: { step: number; state: Tensor[] };
   onStep?: (t: number, loss: number) => void;
+  /** sees the state after every step (tensors are not mutated later) */
+  onStepState?: (t: number, state: readonly Tensor[]) => void;
   /** sees every op of every step as it runs */
   onOp?: (t: number, ...args: Parameters<OpVisitor>) => void;
   /** skip the test-split evaluation */
@@ -84,6 +86,7 @@ export function train(o: TrainOptions): TrainResult {
     state = r.state;
     losses.push(r.loss);
     keep(t, state);
+    o.onStepState?.(t, state);
     o.onStep?.(t, r.loss);
   }
   const complete = commit && start === 0 && until === spec.steps;

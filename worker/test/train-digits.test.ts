@@ -18,6 +18,7 @@ import { loadSpecDataset, type CommittedDataset } from '../datasets/load.ts';
 import { checkpointProof, opLeafProof, reexecuteStep, stateTensorProof } from '../reexecute.ts';
 import { readSpecFile } from '../spec-file.ts';
 import { stateAt } from '../state-at.ts';
+import { segmentCommitment } from '../segment.ts';
 import { train, type TrainResult } from '../train.ts';
 import type { TaskSpec } from '../../state-machine/training/spec.ts';
 
@@ -105,6 +106,17 @@ describe('digits MLP on RepOps', () => {
         expect(verifyOpLeaf(opRoot, rec.j, rec.opcode, hexToBytes(rec.outputHash), m, { ...p.proof, siblings: sib })).toBe(false);
       }
     }
+  });
+
+  it('commits a segment of steps whose last leaf is the segment checkpoint', () => {
+    const k = spec.checkpointInterval;
+    const seg = segmentCommitment(spec, ds, getBackend('native'), 2, store);
+    expect(seg.steps).toEqual(Array.from({ length: k }, (_, i) => k + 1 + i));
+    expect(seg.roots[k - 1]).toBe(run.checkpoints[2].root);
+    const prev = stateAt(spec, ds, getBackend('ts'), k, store);
+    const first = reexecuteStep({ spec, dataset: ds, backend: getBackend('ts'), prevState: prev.state, step: k + 1 });
+    expect(seg.roots[0]).toBe(first.stateRoot);
+    expect(new Set(seg.roots).size).toBe(k);
   });
 
   it('lets a referee recompute any single op from its proven inputs', () => {

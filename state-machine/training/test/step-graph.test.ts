@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { opByCode } from '../../repops/opcodes.ts';
 import { batchIndices, testIndices, trainCount } from '../batches.ts';
-import { checkpointLeafIndex, checkpointSteps } from '../commitments.ts';
+import { checkpointLeafIndex, checkpointSteps, segmentSteps } from '../commitments.ts';
 import type { InputRef } from '../graph.ts';
 import { initGraph } from '../init.ts';
 import { evalGraph, stateLayout, stepGraph } from '../step-graph.ts';
@@ -85,6 +85,11 @@ describe('checkpoint steps', () => {
         steps.forEach((s, i) => expect(checkpointLeafIndex(s, T, k)).toBe(i));
         expect(steps[steps.length - 1]).toBe(T);
         expect(new Set(steps).size).toBe(steps.length);
+        // segments tile 1..T and each ends on the next checkpoint step
+        const segs = steps.slice(1).map((_, i) => segmentSteps(T, k, i + 1));
+        expect(segs.flat()).toEqual(Array.from({ length: T }, (_, i) => i + 1));
+        segs.forEach((sg, i) => expect(sg[sg.length - 1]).toBe(steps[i + 1]));
+        expect(segmentSteps(T, k, segs.length + 1)).toEqual([]);
       }),
     );
   });
