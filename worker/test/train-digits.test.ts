@@ -108,6 +108,15 @@ describe('digits MLP on RepOps', () => {
     }
   });
 
+  it('gives the same opRoot for a step on every available backend', () => {
+    const prev = stateAt(spec, ds, getBackend('ts'), 76, store);
+    const traces = availableBackends().map((b) => reexecuteStep({ spec, dataset: ds, backend: b, prevState: prev.state, step: 77 }));
+    for (const tr of traces) {
+      expect(tr.opRoot).toBe(traces[0].opRoot);
+      expect(tr.records).toEqual(traces[0].records);
+    }
+  });
+
   it('commits a segment of steps whose last leaf is the segment checkpoint', () => {
     const k = spec.checkpointInterval;
     const seg = segmentCommitment(spec, ds, getBackend('native'), 2, store);
