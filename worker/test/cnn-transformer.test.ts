@@ -1,4 +1,5 @@
-// The CNN and the transformer examples, a few steps each: deterministic roots, a falling loss, and
+// The CNN and the transformer examples, a few steps each: deterministic roots (on every backend), a
+// falling loss, and
 // re-execution from a stored checkpoint.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../checkpoint-store.ts';
 import { reexecuteStep } from '../reexecute.ts';
 import { stateAt } from '../state-at.ts';
-import { getBackend } from '../../state-machine/repops/backend.ts';
+import { availableBackends, getBackend } from '../../state-machine/repops/backend.ts';
 import { loadSpecDataset } from '../datasets/load.ts';
 import { readSpecFile } from '../spec-file.ts';
 import { train } from '../train.ts';
@@ -31,6 +32,9 @@ describe.each([
     expect(a.checkpoints.map((c) => c.step)).toEqual([0, 4, 8, 12]);
     expect(b.checkpoints).toEqual(a.checkpoints);
     expect(b.traceRoot).toBe(a.traceRoot);
+    for (const be of availableBackends()) {
+      expect({ backend: be.name, root: train({ spec, dataset, backend: be, skipEval: true }).traceRoot }).toEqual({ backend: be.name, root: a.traceRoot });
+    }
     expect(new Set(a.checkpoints.map((c) => c.root)).size).toBe(4);
     expect(mean(a.losses.slice(-3))).toBeLessThan(mean(a.losses.slice(0, 3)));
 
