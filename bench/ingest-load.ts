@@ -4,6 +4,7 @@
 // every sender's last tx has a receipt. Prints one JSON line with the timings.
 import { hexToBytes, bytesToHex } from '../state-machine/crypto/hash.ts';
 import type { Address } from '../state-machine/chain/types.ts';
+import { rpcBatch } from '../node/devnet/rpc-batch.ts';
 import { signTx } from '../node/devnet/sign-tx.ts';
 
 export interface LoadJob {
@@ -33,22 +34,6 @@ export interface LoadResult {
   confirmedPerSecond: number;
   /** this process's CPU time per accepted tx while sending and polling, microseconds */
   clientCpuMicrosPerTx: number;
-}
-
-interface RpcReply {
-  id: number;
-  result?: unknown;
-  error?: { code: number; message: string };
-}
-
-let nextId = 1;
-
-async function rpc(url: string, body: { method: string; params: unknown[] }[]): Promise<RpcReply[]> {
-  const payload = body.map((b) => ({ jsonrpc: '2.0', id: nextId++, ...b }));
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-  if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-  const out = (await res.json()) as RpcReply[];
-  return out;
 }
 
 async function main(): Promise<void> {
@@ -90,8 +75,7 @@ async function main(): Promise<void> {
     for (;;) {
       const b = cursor++;
       if (b >= batches.length) return;
-      const replies = await rpc(job.url, batches[b].map((r) => ({ method: 'eth_sendRawTransaction', params: [r] })));
-      replies.sort((x, y) => x.id - y.id);
+      const replies = await rpcBatch(job.url, batches[b].map((r) => ['eth_sendRawTransaction', [r]] as const));
       replies.forEach((r, i) => {
         if (r.error) rejected[r.error.message] = (rejected[r.error.message] ?? 0) + 1;
         else {
@@ -116,8 +100,7 @@ async function main(): Promise<void> {
     const list = [...waiting];
     for (let i = 0; i < list.length; i += 500) {
       const chunk = list.slice(i, i + 500);
-      const replies = await rpc(job.url, chunk.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })));
-      replies.sort((x, y) => x.id - y.id);
+      const replies = await rpcBatch(job.url, chunk.map((h) => ['eth_getTransactionReceipt', [h]] as const));
       replies.forEach((r, j) => {
         if (r.result) waiting.delete(chunk[j]);
       });

@@ -12,6 +12,7 @@ import { Command } from 'commander';
 import { devnetAccounts } from '../genesis/index.ts';
 import { bytesToHex, hexToBytes } from '../state-machine/crypto/hash.ts';
 import type { Address } from '../state-machine/chain/types.ts';
+import { rpcBatch as rpc } from '../node/devnet/rpc-batch.ts';
 import { signTx } from '../node/devnet/sign-tx.ts';
 import type { LoadJob, LoadResult } from './ingest-load.ts';
 
@@ -88,21 +89,6 @@ async function startAnvil(): Promise<Target> {
   const child = spawn(ANVIL, ['--port', String(port), '--block-time', '1', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await waitForLine(child, /Listening on/, 'anvil');
   return { name: 'anvil --block-time 1', url: `http://127.0.0.1:${port}`, chainId: 31337n, cpuSeconds: () => processCpuSeconds(child.pid), stop: () => stopChild(child) };
-}
-
-interface Reply {
-  id: number;
-  result?: unknown;
-  error?: { message: string };
-}
-
-async function rpc(url: string, calls: [string, unknown[]][]): Promise<Reply[]> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(calls.map(([method, params], id) => ({ jsonrpc: '2.0', id, method, params }))),
-  });
-  return ((await res.json()) as Reply[]).sort((a, b) => a.id - b.id);
 }
 
 /** Funds each sender with 10 ETH from the 10 devnet accounts; resolves when all transfers have receipts. */

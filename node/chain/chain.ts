@@ -22,7 +22,7 @@ import { ConfigError, StoreError, TxPoolError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { nodeMetrics, type NodeMetrics } from '../metrics.ts';
 import { EventLog, openDb } from '../store/event-log.ts';
-import { createDecoder, decodeFailure, decodeRaw, type TxDecoder } from '../txpool/decode.ts';
+import { createDecoder, decodeFailure, type TxDecoder } from '../txpool/decode.ts';
 import { Journal } from '../txpool/journal.ts';
 import { TxPool, type PoolContext, type PoolLimits } from '../txpool/pool.ts';
 import { StateHistory } from './state-history.ts';
@@ -143,11 +143,12 @@ export class Chain {
     const entries = await this.journal.all();
     const decoded: SignedTx[] = [];
     const stale: Hex[] = [];
-    for (const e of entries) {
-      const r = decodeRaw(e.raw, this.genesis.chainId);
+    // one batch through the decode workers: a full journal is tens of thousands of recoveries
+    const results = await Promise.all(entries.map((e) => this.decoder.decode(e.raw)));
+    results.forEach((r, i) => {
       if (r.ok) decoded.push(r.tx);
-      else stale.push(e.hash);
-    }
+      else stale.push(entries[i].hash);
+    });
     // nonce order per sender, so each tx finds its predecessor already pooled
     decoded.sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
     const ctx = this.poolContext();

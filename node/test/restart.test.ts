@@ -10,6 +10,7 @@ import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/index.ts';
 import { bytesToHex, hexToBytes } from '../../state-machine/crypto/hash.ts';
 import { StateHistory } from '../chain/state-history.ts';
 import { signTx } from '../devnet/sign-tx.ts';
+import { rpcBatch as rpc } from '../devnet/rpc-batch.ts';
 import { EventLog, openDb } from '../store/event-log.ts';
 
 const BIN = join(import.meta.dirname, '..', 'cli', 'bin.js');
@@ -36,22 +37,6 @@ async function startNode(dataDir: string): Promise<{ child: ChildProcess; url: s
     child.once('exit', (code) => reject(new Error(`node exited with ${code} before listening`)));
   });
   return { child, url };
-}
-
-interface Reply {
-  id: number;
-  result?: unknown;
-  error?: { message: string };
-}
-
-async function rpc(url: string, calls: [string, unknown[]][]): Promise<Reply[]> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(calls.map(([method, params], id) => ({ jsonrpc: '2.0', id, method, params }))),
-  });
-  const replies = (await res.json()) as Reply[];
-  return replies.sort((a, b) => a.id - b.id);
 }
 
 describe('node restart after SIGKILL', () => {

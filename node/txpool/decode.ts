@@ -92,7 +92,7 @@ const MIN_SLICE = 16;
 
 export class WorkerDecoder extends BatchingDecoder {
   private readonly workers: Worker[];
-  private readonly pending = new Map<number, { raws: Bytes[]; done: (r: DecodeResult[]) => void }>();
+  private readonly pending = new Map<number, { raws: Bytes[]; worker: Worker; done: (r: DecodeResult[]) => void }>();
   private nextId = 0;
   private rr = 0;
   /** set when a worker died: decode inline from then on rather than lose txs */
@@ -105,12 +105,28 @@ export class WorkerDecoder extends BatchingDecoder {
       w.on('message', (res: DecodeResponse) => {
         const p = this.pending.get(res.id);
         this.pending.delete(res.id);
+        if (p) this.release(p.worker);
         p?.done(res.results);
       });
       w.on('error', () => this.fallBack());
       w.unref();
       return w;
     });
+  }
+
+  /** Outstanding requests per worker: a worker keeps the process alive only while it owes an answer. */
+  private readonly owed = new Map<Worker, number>();
+
+  private hold(w: Worker): void {
+    const n = this.owed.get(w) ?? 0;
+    if (n === 0) w.ref();
+    this.owed.set(w, n + 1);
+  }
+
+  private release(w: Worker): void {
+    const n = (this.owed.get(w) ?? 1) - 1;
+    this.owed.set(w, n);
+    if (n === 0) w.unref();
   }
 
   private fallBack(): void {
@@ -130,7 +146,8 @@ export class WorkerDecoder extends BatchingDecoder {
       const slice = raws.slice(i, i + per);
       parts.push(
         new Promise((resolve) => {
-          this.pending.set(id, { raws: slice, done: resolve });
+          this.pending.set(id, { raws: slice, worker: w, done: resolve });
+          this.hold(w);
           w.postMessage({ id, chainId: this.chainId, raws: slice } satisfies DecodeRequest);
         }),
       );
