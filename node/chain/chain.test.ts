@@ -2,11 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { pino } from 'pino';
 import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/index.ts';
 import { hexToBytes } from '../../state-machine/crypto/hash.ts';
 import type { Address } from '../../state-machine/index.ts';
 import { signTx } from '../devnet/sign-tx.ts';
+import { VerityError } from '../../state-machine/errors.ts';
 import { TxPoolError } from '../errors.ts';
 import { DEFAULT_POOL_LIMITS } from '../txpool/pool.ts';
 import { Chain, type ChainOptions } from './chain.ts';
@@ -112,6 +114,36 @@ describe('Chain', () => {
     await chain.seal();
     await expect(chain.submit(transfer(0, 0n))).rejects.toThrow('nonce too low');
     expect(chain.metrics.txpoolRejectedTotal.value).toBe(3);
+    await chain.close();
+  });
+
+  it('fuzz: hostile raw bytes and mutated txs are refused with typed errors and never stop sealing', async () => {
+    const chain = await Chain.open(options(tempDir()));
+    const valid = transfer(3, 0n);
+    const hostile = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      // a valid tx with a few bytes flipped, truncated or extended
+      fc.tuple(fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 1, max: 255 })), { maxLength: 4 }), fc.nat(valid.length + 8)).map(([flips, len]) => {
+        const m = new Uint8Array(len);
+        m.set(valid.subarray(0, Math.min(len, valid.length)));
+        for (const [i, x] of flips) if (i < len) m[i] ^= x;
+        return m;
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(hostile, async (raw) => {
+        try {
+          await chain.submit(raw);
+        } catch (e) {
+          expect(e).toBeInstanceOf(VerityError);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    await chain.seal();
+    await chain.submit(transfer(3, chain.headState().getNonce(accts[3].address)));
+    const block = await chain.seal();
+    expect(block?.transactions.length).toBeGreaterThan(0);
     await chain.close();
   });
 
