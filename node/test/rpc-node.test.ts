@@ -9,6 +9,9 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/index.ts';
 import { MODULE_ADDRESSES, stakeAbi } from '../../state-machine/index.ts';
 import { DEFAULT_CONFIG } from '../config.ts';
+import { rpcBatch } from '../devnet/rpc-batch.ts';
+import { signTx } from '../devnet/sign-tx.ts';
+import { hexToBytes, bytesToHex } from '../../state-machine/crypto/hash.ts';
 import { startNode, type RunningNode } from '../verity-node.ts';
 
 const genesis = defaultDevnetGenesis();
@@ -103,6 +106,20 @@ describe('node over JSON-RPC', () => {
     expect(await at(second.blockNumber)).toBe(parseEther('5'));
     expect(await at(first.blockNumber)).toBe(parseEther('2'));
     expect(await at(first.blockNumber - 1n)).toBe(0n);
+  });
+
+  it('group-commits the journal writes of one JSON-RPC batch', async () => {
+    const key = hexToBytes(accts[0].privateKey);
+    const start = await client.getTransactionCount({ address: accts[0].address, blockTag: 'pending' });
+    const raws = Array.from({ length: 60 }, (_, i) =>
+      bytesToHex(signTx({ chainId: genesis.chainId, nonce: BigInt(start + i), to: TO, value: 1n, gasLimit: 21_000n, maxFeePerGas: 10n ** 11n, maxPriorityFeePerGas: 1n }, key)),
+    );
+    const commits = node.chain.metrics.journalCommitsTotal.value;
+    const replies = await rpcBatch(node.url, raws.map((r) => ['eth_sendRawTransaction', [r]] as const));
+    expect(replies.every((r) => typeof r.result === 'string')).toBe(true);
+    // 60 acknowledged txs, each durable before its answer, in one or two fsynced batches
+    expect(node.chain.metrics.journalCommitsTotal.value - commits).toBeLessThanOrEqual(2);
+    await client.waitForTransactionReceipt({ hash: replies[59].result as `0x${string}`, pollingInterval: 50 });
   });
 
   it('exposes node metrics on /metrics', async () => {
