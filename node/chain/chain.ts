@@ -53,6 +53,9 @@ interface RecentTx {
 /** Bound on the recent-tx cache (≈1 KiB each); whole blocks are evicted oldest first. */
 const RECENT_TX_LIMIT = 50_000;
 /** Skip reasons after which a tx can never become valid: it leaves the pool. */
+/** Queued txs (behind a nonce gap) older than this leave the pool, as in geth. */
+const QUEUED_LIFETIME_MS = 3 * 3600_000;
+const EVICT_EVERY_MS = 10_000;
 const DROP_ON_SKIP = new Set(['NONCE_TOO_LOW', 'INTRINSIC_GAS_TOO_LOW', 'INSUFFICIENT_FUNDS', 'WRONG_CHAIN', 'TIP_ABOVE_FEE_CAP']);
 
 export class Chain {
@@ -70,6 +73,7 @@ export class Chain {
   /** newest block with a snapshot on disk */
   lastSnapshot: bigint | null = null;
   private readonly now: () => number;
+  private lastEviction = 0;
 
   private constructor(
     private readonly opts: ChainOptions,
@@ -155,7 +159,7 @@ export class Chain {
     let pooled = 0;
     for (const tx of decoded) {
       try {
-        this.pool.add(tx, ctx);
+        this.pool.add(tx, ctx, this.now());
         pooled++;
       } catch (e) {
         if (!(e instanceof TxPoolError)) throw e;
@@ -213,7 +217,7 @@ export class Chain {
     const tx = r.tx;
     let replaced: SignedTx | undefined;
     try {
-      replaced = this.pool.add(tx, this.poolContext()).replaced;
+      replaced = this.pool.add(tx, this.poolContext(), this.now()).replaced;
     } catch (e) {
       this.metrics.txpoolRejectedTotal.inc();
       throw e;
@@ -248,6 +252,7 @@ export class Chain {
   private async sealOnce(): Promise<Block | null> {
     const key = this.opts.sequencerKey;
     if (key === null || this.closed) return null;
+    this.evictExpired();
     // Everything selected below must already be durable in the journal (acknowledged == persisted).
     await this.journal.flushed();
     const t0 = performance.now();
@@ -301,6 +306,16 @@ export class Chain {
     );
     this.events.emit('block', block, receipts);
     return block;
+  }
+
+  private evictExpired(): void {
+    const now = this.now();
+    if (now - this.lastEviction < EVICT_EVERY_MS) return;
+    this.lastEviction = now;
+    const gone = this.pool.evictQueued(now - QUEUED_LIFETIME_MS, (a) => this.head.getNonce(a));
+    if (gone.length === 0) return;
+    this.journal.remove(gone);
+    this.opts.logger.info({ txs: gone.length }, 'expired queued txs');
   }
 
   private rememberTxs(block: Block, txs: SignedTx[], receipts: Receipt[]): void {

@@ -148,6 +148,18 @@ describe('TxPool nonce ordering', () => {
     expect(pool.all().map((t) => t.nonce)).toEqual([2n]);
   });
 
+  it('expires queued txs after their lifetime, never pending ones', () => {
+    const pool = new TxPool();
+    const ctx = ctxWith();
+    pool.add(tx(0, 0n), ctx, 1_000);
+    pool.add(tx(0, 2n), ctx, 1_000);
+    pool.add(tx(0, 3n), ctx, 5_000);
+    expect(pool.evictQueued(2_000, ctx.nonceOf)).toHaveLength(1);
+    expect(pool.all().map((t) => t.nonce)).toEqual([0n, 3n]);
+    expect(pool.evictQueued(10_000, ctx.nonceOf)).toHaveLength(1);
+    expect(pool.all().map((t) => t.nonce)).toEqual([0n]);
+  });
+
   it('orders senders by effective tip, ties by arrival, and stops at the gas limit', () => {
     const pool = new TxPool();
     const ctx = ctxWith();

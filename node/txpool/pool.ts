@@ -39,6 +39,8 @@ export interface PooledTx {
   tx: SignedTx;
   /** arrival order, breaks fee ties first-come first-served */
   seq: number;
+  /** arrival time, ms since the epoch (queued txs expire) */
+  arrivedMs: number;
 }
 
 export interface AddResult {
@@ -84,7 +86,7 @@ export class TxPool {
    * Checks a decoded, sender-recovered tx against the pool rules and pools it. Throws a TxPoolError
    * with geth's message when refused. Checks run in geth's order, so the same tx gets the same error.
    */
-  add(tx: SignedTx, ctx: PoolContext): AddResult {
+  add(tx: SignedTx, ctx: PoolContext, nowMs = 0): AddResult {
     if (tx.raw.length > this.limits.maxTxBytes) throw txPoolErrors.oversized({ size: tx.raw.length });
     if (this.byHash.has(tx.hash)) throw txPoolErrors.alreadyKnown({ hash: tx.hash });
     if (tx.chainId !== ctx.chainId) throw txPoolErrors.invalidChainId({ got: tx.chainId.toString(), want: ctx.chainId.toString() });
@@ -124,7 +126,7 @@ export class TxPool {
     if (s) for (const [n, p] of s.byNonce) if (n < tx.nonce && n >= stateNonce) committed += maxCost(p.tx);
     if (ctx.balanceOf(tx.from) < committed + maxCost(tx)) throw txPoolErrors.insufficientFunds();
 
-    const entry: PooledTx = { tx, seq: this.seq++ };
+    const entry: PooledTx = { tx, seq: this.seq++, arrivedMs: nowMs };
     let senderTxs = s;
     if (!senderTxs) {
       senderTxs = { byNonce: new Map() };
@@ -160,6 +162,27 @@ export class TxPool {
       for (const [n, p] of s.byNonce) {
         if (n < next) {
           s.byNonce.delete(n);
+          this.byHash.delete(p.tx.hash);
+          dropped.push(p.tx.hash);
+        }
+      }
+      if (s.byNonce.size === 0) this.senders.delete(a);
+    }
+    return dropped;
+  }
+
+  /**
+   * Drops queued txs (behind a nonce gap) that arrived before `cutoffMs`, as geth does after its
+   * lifetime (3 h): a gap that never fills must not hold pool slots for ever. Returns the hashes.
+   */
+  evictQueued(cutoffMs: number, nonceOf: (a: Address) => bigint): Hex[] {
+    const dropped: Hex[] = [];
+    for (const [a, s] of this.senders) {
+      let n = nonceOf(a);
+      while (s.byNonce.has(n)) n++;
+      for (const [nonce, p] of s.byNonce) {
+        if (nonce > n && p.arrivedMs < cutoffMs) {
+          s.byNonce.delete(nonce);
           this.byHash.delete(p.tx.hash);
           dropped.push(p.tx.hash);
         }
