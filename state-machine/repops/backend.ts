@@ -1,21 +1,13 @@
 // Backend selection. 'ts' is the reference kernel table; 'native' merges the addon's kernels over it,
 // so whatever the addon lacks runs the TypeScript kernel. A missing addon never fails silently: the
 // first request for 'native' reports why through the warn callback (stderr by default) and uses 'ts'.
+// The chain's referee imports reference.ts instead: this file reaches the native loader (I/O).
 import type { Kernels } from './kernels.ts';
 import { tsKernels } from './ts-kernels.ts';
 import { loadNativeKernels, nativeLoadError } from './native/load.ts';
+import { REFERENCE_BACKEND, type Backend, type BackendName } from './reference.ts';
 
-export type BackendName = 'ts' | 'native';
-
-export interface Backend {
-  /** What was asked for. */
-  readonly requested: BackendName;
-  /** What runs: 'native' only when the addon loaded. */
-  readonly name: BackendName;
-  readonly kernels: Kernels;
-  /** Kernel names served by native code (empty for 'ts'). */
-  readonly nativeKernels: readonly string[];
-}
+export type { Backend, BackendName } from './reference.ts';
 
 export type WarnFn = (message: string) => void;
 
@@ -23,7 +15,7 @@ const defaultWarn: WarnFn = (message) => {
   console.error(`[repops] WARNING: ${message}`);
 };
 
-const TS_BACKEND: Backend = Object.freeze({ requested: 'ts', name: 'ts', kernels: tsKernels, nativeKernels: [] });
+const TS_BACKEND = REFERENCE_BACKEND;
 
 let nativeBackend: Backend | null | undefined;
 let warned = false;

@@ -1,7 +1,7 @@
 // Golden vectors: each case names an op, recipes for its inputs (generated from the Philox RNG with a
 // fixed seed, so golden.json stays small) and attrs; the expected value is the tensorHash of the
 // output. Every backend must reproduce every hash bit for bit.
-import type { Backend } from './backend.ts';
+import type { Backend } from './reference.ts';
 import type { Tensor } from './tensor.ts';
 import { tensorF32, tensorI32, numel } from './tensor.ts';
 import { tensorHashHex } from './tensor-hash.ts';

@@ -5,6 +5,7 @@ export { tensorHash, tensorHashHex } from './tensor-hash.ts';
 export type { Kernels, KernelName } from './kernels.ts';
 export { tsKernels } from './ts-kernels.ts';
 export type { Backend, BackendName, WarnFn } from './backend.ts';
+export { REFERENCE_BACKEND } from './reference.ts';
 export { getBackend, availableBackends } from './backend.ts';
 export type { OpDef, OpFn } from './opcodes.ts';
 export { OPS, opByCode, opByName, runOp } from './opcodes.ts';

@@ -1,7 +1,7 @@
 // The opcode table: the only way the step graph and the chain's referee run RepOps. Opcode numbers
 // and names are part of the protocol (committed in traces): never renumber, only append.
 // Every op maps (inputs: Tensor[], attrs) → exactly one output Tensor.
-import type { Backend } from './backend.ts';
+import type { Backend } from './reference.ts';
 import type { Tensor } from './tensor.ts';
 import { UnknownOpError } from './errors.ts';
 import type { Attrs } from './ops/attrs.ts';

@@ -1,6 +1,6 @@
 // Causal mask over the last two axes [..., T, S]: position j > i gets −Inf (forward) so that softmax
 // gives it weight +0; the gradient passes dy where j <= i and +0 elsewhere.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { tensorF32 } from '../tensor.ts';
 import { checkArity, f32In, minRank, product } from './attrs.ts';

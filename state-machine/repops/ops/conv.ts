@@ -1,6 +1,6 @@
 // 2-D convolution (NCHW, square stride, zero padding) through im2col + matmul, and its gradients:
 // dx through col2im, dW and db as single sequential sums over (n, p) in that order.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { tensorF32, numel } from '../tensor.ts';
 import { ShapeError } from '../errors.ts';

@@ -1,7 +1,7 @@
 // Elementwise arithmetic (same shapes, no implicit broadcasting), bias add and scale.
 // Gradients: add passes dy through; sub negates it (scale by -1); mul is mul by the other operand;
 // div w.r.t. a is div(dy, b), w.r.t. b is div_backward_b; add_bias w.r.t. bias is sum over rows.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Kernels } from '../kernels.ts';
 import type { Tensor } from '../tensor.ts';
 import { tensorF32, sameShape } from '../tensor.ts';

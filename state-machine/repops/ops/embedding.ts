@@ -1,6 +1,6 @@
 // Embedding lookup (table [V, D], ids i32 [...]) → [..., D], and its scatter-add gradient accumulated
 // in increasing position order.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { tensorF32 } from '../tensor.ts';
 import { ShapeError, IndexRangeError } from '../errors.ts';

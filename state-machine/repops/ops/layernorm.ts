@@ -1,6 +1,6 @@
 // Layer norm over the last axis with affine γ, β; the backward is three single-output ops
 // (dx, dγ, dβ). Statistics are recomputed from x in the backward ops, with the same code path.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Tensor, F32Tensor } from '../tensor.ts';
 import { tensorF32, sameShape } from '../tensor.ts';
 import { ShapeError } from '../errors.ts';

@@ -1,5 +1,5 @@
 // Shape and layout ops: exact copies, so their gradients are the inverse layout op.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { tensorF32, tensorI32, numel } from '../tensor.ts';
 import { ShapeError, AttrError } from '../errors.ts';

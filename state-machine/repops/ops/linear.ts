@@ -1,6 +1,6 @@
 // matmul, batched matmul and the fused matmul+bias. Backward passes are matmuls with other transpose
 // flags (dA = dC·Bᵀ, dB = Aᵀ·dC), so they reuse these opcodes.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Tensor, F32Tensor } from '../tensor.ts';
 import { tensorF32 } from '../tensor.ts';
 import { ShapeError } from '../errors.ts';

@@ -1,6 +1,6 @@
 // Optimiser updates, one output tensor per op: SGD with momentum (velocity, then parameter) and
 // AdamW (m, v, then parameter). Scalars are f32 bit-pattern attrs.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { tensorF32 } from '../tensor.ts';
 import { fl } from '../f32.ts';

@@ -1,6 +1,6 @@
 // 2-D max and average pooling over [N, C, H, W] (square window `kernel`, `stride` defaulting to the
 // kernel, no padding) and their gradients.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { tensorF32, sameShape } from '../tensor.ts';
 import { ShapeError } from '../errors.ts';

@@ -1,6 +1,6 @@
 // Ops driven by the counter-based RNG: dropout (mask from (seed, stream, element index)) and its
 // gradient, and initialisers. docs/repops.md#rng defines every bit.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { tensorF32, tensorI32 } from '../tensor.ts';
 import { AttrError } from '../errors.ts';

@@ -1,6 +1,6 @@
 // sum / mean over one axis (sequential in increasing index order from +0), their broadcasting
 // gradients, and argmax over the last axis.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { tensorF32, tensorI32 } from '../tensor.ts';
 import { AttrError, ShapeError } from '../errors.ts';

@@ -1,6 +1,6 @@
 // softmax / log-softmax over the last axis, cross-entropy over logits [B, C] with i32 labels [B]
 // (mean over the batch), and their gradients.
-import type { Backend } from '../backend.ts';
+import type { Backend } from '../reference.ts';
 import type { Tensor, F32Tensor, I32Tensor } from '../tensor.ts';
 import { tensorF32, sameShape } from '../tensor.ts';
 import { ShapeError, IndexRangeError } from '../errors.ts';
