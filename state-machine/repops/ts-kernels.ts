@@ -220,8 +220,14 @@ export const tsKernels: Kernels = {
     for (let r = 0; r < rows; r++) {
       const off = r * cols;
       const m = rowMax(x, off, cols);
-      const s = rowExpSum(x, off, cols, m);
-      for (let j = 0; j < cols; j++) out[off + j] = fl(expf(fl(x[off + j] - m)) / s);
+      // the same expf values and sum order as rowExpSum, kept in out instead of recomputed
+      let s = 0;
+      for (let j = 0; j < cols; j++) {
+        const e = expf(fl(x[off + j] - m));
+        out[off + j] = e;
+        s = fl(s + e);
+      }
+      for (let j = 0; j < cols; j++) out[off + j] = fl(out[off + j] / s);
     }
   },
   softmaxBackward(y, dy, out, rows, cols) {
@@ -262,12 +268,8 @@ export const tsKernels: Kernels = {
     const g = fl(dloss / fl(rows));
     for (let r = 0; r < rows; r++) {
       const off = r * cols;
-      const m = rowMax(logits, off, cols);
-      const s = rowExpSum(logits, off, cols, m);
-      for (let j = 0; j < cols; j++) {
-        const p = fl(expf(fl(logits[off + j] - m)) / s);
-        out[off + j] = fl(fl(p - (j === labels[r] ? 1 : 0)) * g);
-      }
+      tsKernels.softmax(logits.subarray(off, off + cols), out.subarray(off, off + cols), 1, cols);
+      for (let j = 0; j < cols; j++) out[off + j] = fl(fl(out[off + j] - (j === labels[r] ? 1 : 0)) * g);
     }
   },
 
