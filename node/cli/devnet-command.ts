@@ -29,18 +29,24 @@ export function register(program: Command): void {
       const config = resolveConfig(f, { rpcHost: f.host, rpcPort: f.port, dataDir: tmp ?? f.datadir });
       // the devnet sequencer is devnet account 0, unless a key is configured
       if (config.sequencerKey === null) config.sequencerKey = accounts[0].privateKey;
-      await runUntilSignal(
-        config,
-        genesis,
-        () => {
-          const listed = accounts.map((account) => ({ account, balance: genesis.alloc[account.address] ?? 0n }));
-          process.stdout.write(`${devnetBanner(listed, genesis.chainId)}\n`);
-          process.stdout.write(`data dir: ${config.dataDir}${tmp ? ' (temporary)' : ''}\n`);
-        },
-        () => {
-          if (tmp) rmSync(tmp, { recursive: true, force: true });
-        },
-      );
+      const removeTmp = (): void => {
+        if (tmp) rmSync(tmp, { recursive: true, force: true });
+      };
+      try {
+        await runUntilSignal(
+          config,
+          genesis,
+          () => {
+            const listed = accounts.map((account) => ({ account, balance: genesis.alloc[account.address] ?? 0n }));
+            process.stdout.write(`${devnetBanner(listed, genesis.chainId)}\n`);
+            process.stdout.write(`data dir: ${config.dataDir}${tmp ? ' (temporary)' : ''}\n`);
+          },
+          removeTmp,
+        );
+      } catch (e) {
+        removeTmp();
+        throw e;
+      }
     }),
   );
 }

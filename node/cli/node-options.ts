@@ -80,14 +80,18 @@ export async function runUntilSignal(
   return node;
 }
 
-/** Wraps a command action: a VerityError (bad config, foreign data dir, bad genesis) becomes a one-line error and exit 1. */
+/**
+ * Wraps a command action: a VerityError (bad config, foreign data dir, bad genesis) or a system error
+ * (port in use, unreadable file) becomes a one-line error and exit 1; anything else is a bug and keeps its stack.
+ */
 export function guarded<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await action(...args);
     } catch (e) {
-      if (!(e instanceof VerityError)) throw e;
-      process.stderr.write(`error: ${e.message}\n`);
+      const systemError = e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+      if (!(e instanceof VerityError) && !systemError) throw e;
+      process.stderr.write(`error: ${(e as Error).message}\n`);
       process.exit(1);
     }
   };
