@@ -1,10 +1,10 @@
 // Blocks: the genesis block, building a block from candidate transactions (sequencer), and
 // re-applying a received block (followers), which must reproduce every root bit for bit.
 //   txRoot       = merkleRoot(tx hashes)                      (sha256 nodes, merkle/tree.ts)
-//   receiptsRoot = merkleRoot(keccak256(consensus receipt))   (sha256 nodes)
+//   receiptsRoot = merkleRoot(sha256(consensus receipt RLP))  (sha256 nodes)
 //   withdrawalsRoot = root of the empty depth-32 keccak tree  (no withdrawals yet)
 import type { Genesis } from '../../genesis/schema.ts';
-import { ZERO_HASH, bytesToHex, hexToBytes, isHex, keccak256, type Bytes, type Hex } from '../crypto/hash.ts';
+import { ZERO_HASH, bytesToHex, hexToBytes, isHex, keccak256, sha256Of, type Bytes, type Hex } from '../crypto/hash.ts';
 import { merkleRoot, zeroHash } from '../merkle/tree.ts';
 import type { BlockEnv } from '../modules/framework.ts';
 import { TxDecodeError } from '../tx/errors.ts';
@@ -112,7 +112,7 @@ function runBody(state: ChainState, env: BlockEnv, txs: readonly SignedTx[], str
 function roots(txs: readonly SignedTx[], receipts: readonly Receipt[]): { txRoot: Hex; receiptsRoot: Hex; logsBloom: Hex } {
   return {
     txRoot: bytesToHex(merkleRoot(txs.map((t) => hexToBytes(t.hash)))),
-    receiptsRoot: bytesToHex(merkleRoot(receipts.map((r, i) => keccak256(encodeReceipt(r, txs[i].type))))),
+    receiptsRoot: bytesToHex(merkleRoot(receipts.map((r, i) => sha256Of(encodeReceipt(r, txs[i].type))))),
     // the OR of the receipts' blooms is the bloom of all their logs
     logsBloom: logsBloomHex(receipts.flatMap((r) => r.logs)),
   };
