@@ -5,7 +5,8 @@ import { bytesToHex, type Bytes, type Hex } from '../state-machine/crypto/hash.t
 import type { Backend } from '../state-machine/repops/backend.ts';
 import type { Tensor } from '../state-machine/repops/tensor.ts';
 import { checkpointSteps, stateRoot, traceTree } from '../state-machine/training/commitments.ts';
-import { runOps, runStep, type OpVisitor } from '../state-machine/training/executor.ts';
+import { runOps, type OpVisitor } from '../state-machine/training/executor.ts';
+import { StepRunner } from '../state-machine/training/step-runner.ts';
 import { initGraph } from '../state-machine/training/init.ts';
 import { specHashHex } from '../state-machine/training/spec-validate.ts';
 import type { TaskSpec } from '../state-machine/training/spec.ts';
@@ -28,7 +29,7 @@ export interface TrainOptions {
   /** start from a known state at step `from.step` instead of C_0 */
   from?: { step: number; state: Tensor[] };
   onStep?: (t: number, loss: number) => void;
-  /** sees the state after every step (tensors are not mutated later) */
+  /** sees the state after every step; its buffers are reused two steps later (copy to keep) */
   onStepState?: (t: number, state: readonly Tensor[]) => void;
   /** sees every op of every step as it runs */
   onOp?: (t: number, ...args: Parameters<OpVisitor>) => void;
@@ -80,9 +81,10 @@ export function train(o: TrainOptions): TrainResult {
   let state = o.from?.state ?? initialState(spec, backend, o.dataset);
   if (o.from === undefined) keep(0, state);
   const losses: number[] = [];
+  const runner = new StepRunner(backend, data);
   for (let t = start + 1; t <= until; t++) {
     const visit: OpVisitor | undefined = o.onOp ? (...a) => o.onOp?.(t, ...a) : undefined;
-    const r = runStep(backend, stepGraph(spec, t), state, data, visit);
+    const r = runner.run(stepGraph(spec, t), state, visit);
     state = r.state;
     losses.push(r.loss);
     keep(t, state);

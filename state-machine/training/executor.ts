@@ -13,6 +13,8 @@ export type DataRef = Extract<InputRef, { kind: 'data' }>;
 /** Supplies stacked data samples (the worker's data set, or proven samples on the referee side). */
 export interface DataSource {
   gather(ref: DataRef): Tensor;
+  /** Optional: refills `out` (a tensor `gather` returned for a reference of the same shape) in place. */
+  gatherInto?(ref: DataRef, out: Tensor): void;
 }
 
 /** Called after each op with its index, the op, its resolved inputs and its output. */

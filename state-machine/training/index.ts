@@ -7,6 +7,7 @@ export { stepGraph, evalGraph, stateLayout, modelParams } from './step-graph.ts'
 export { initGraph } from './init.ts';
 export { batchIndices, testIndices, trainCount, SHUFFLE_STREAM_BASE } from './batches.ts';
 export { runOps, runStep, resolveInput, constTensor, type DataSource, type DataRef, type OpVisitor, type StepResult } from './executor.ts';
+export { StepRunner } from './step-runner.ts';
 export { stateRoot, stateTree, traceTree, opLeaf, opTree, checkpointSteps, checkpointLeafIndex, segmentSteps } from './commitments.ts';
 export { sampleHash, datasetTree } from './sample-hash.ts';
 export { verifyStateTensor, verifyOpLeaf, verifySample, verifyCheckpoint } from './proofs.ts';

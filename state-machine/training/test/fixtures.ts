@@ -1,4 +1,7 @@
-// Spec fixtures for tests: valid specs of each model kind (data set roots are not checked here).
+// Spec fixtures for tests: valid specs of each model kind (data set roots are not checked here) and
+// synthetic data for them.
+import { numel, tensorF32, tensorI32, type Tensor } from '../../repops/tensor.ts';
+import type { DataRef, DataSource } from '../executor.ts';
 import { parseTaskSpec } from '../spec-validate.ts';
 import type { TaskSpec } from '../spec.ts';
 
@@ -35,4 +38,27 @@ export function transformerSpec(): TaskSpec {
     seed: '9',
     checkpointInterval: 3,
   });
+}
+
+/**
+ * Deterministic synthetic samples: features from an integer hash, labels in range. With `badLabel`,
+ * sample `badLabel.sample` gets an out-of-range label.
+ */
+export function syntheticData(spec: TaskSpec, badLabel?: { sample: number }): DataSource {
+  const classes = spec.model.kind === 'transformer' ? spec.model.vocab : spec.model.kind === 'mlp' ? spec.model.layers[spec.model.layers.length - 1] : spec.model.classes;
+  const h = (i: number) => (Math.imul(i + 1, 2654435761) >>> 0) % 1000;
+  const values = (ref: DataRef): number[] => {
+    const n = numel(ref.shape);
+    const per = n / ref.samples.length;
+    const ints = ref.field === 'y' || spec.model.kind === 'transformer';
+    return Array.from({ length: n }, (_, k) => {
+      const s = ref.samples[Math.floor(k / per)];
+      if (ref.field === 'y' && s === badLabel?.sample) return classes;
+      return ints ? h(s * 131 + (k % per) + (ref.field === 'y' ? 7 : 0)) % classes : h(s * 97 + (k % per)) % 17;
+    });
+  };
+  return {
+    gather: (ref) => (ref.field === 'y' || spec.model.kind === 'transformer' ? tensorI32(ref.shape, values(ref)) : tensorF32(ref.shape, values(ref))),
+    gatherInto: (ref: DataRef, out: Tensor) => out.data.set(values(ref)),
+  };
 }

@@ -3,30 +3,14 @@
 // gradient is read from the committed state and the loss from the step's loss op.
 import { describe, expect, it } from 'vitest';
 import { getBackend } from '../../repops/backend.ts';
-import { tensorF32, tensorI32, numel, type Tensor } from '../../repops/tensor.ts';
+import type { Tensor } from '../../repops/tensor.ts';
 import { runOps, runStep, type DataSource } from '../executor.ts';
 import { initGraph } from '../init.ts';
 import { stateLayout, stepGraph } from '../step-graph.ts';
 import type { TaskSpec } from '../spec.ts';
-import { cnnSpec, mlpSpec, transformerSpec } from './fixtures.ts';
+import { cnnSpec, mlpSpec, syntheticData, transformerSpec } from './fixtures.ts';
 
 const be = getBackend('ts');
-
-/** Deterministic synthetic samples: features from an integer hash, labels in range. */
-function syntheticData(spec: TaskSpec): DataSource {
-  const classes = spec.model.kind === 'transformer' ? spec.model.vocab : spec.model.kind === 'mlp' ? spec.model.layers[spec.model.layers.length - 1] : spec.model.classes;
-  const h = (i: number) => (Math.imul(i + 1, 2654435761) >>> 0) % 1000;
-  return {
-    gather(ref) {
-      const n = numel(ref.shape);
-      const per = n / ref.samples.length;
-      if (ref.field === 'y' || spec.model.kind === 'transformer') {
-        return tensorI32(ref.shape, Array.from({ length: n }, (_, k) => h(ref.samples[Math.floor(k / per)] * 131 + (k % per) + (ref.field === 'y' ? 7 : 0)) % classes));
-      }
-      return tensorF32(ref.shape, Array.from({ length: n }, (_, k) => (h(ref.samples[Math.floor(k / per)] * 97 + (k % per)) % 17)));
-    },
-  };
-}
 
 function withSgd(spec: TaskSpec): TaskSpec {
   return { ...spec, optimizer: { kind: 'sgd-momentum', lr: Math.fround(0.1), momentum: Math.fround(0.9), weightDecay: 0 } };
