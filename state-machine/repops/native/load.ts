@@ -1,7 +1,7 @@
 // Loader for the native RepOps kernels (N-API addon built by build.mjs into build/repops.node).
 //
 // This file is the one place in state-machine/ that does I/O: it dlopens a shared object and reads
-// VERITY_REPOPS_THREADS. It never changes results: every native kernel is bit-identical to its
+// VERITY_REPOPS_THREADS and VERITY_REPOPS_NATIVE. It never changes results: every native kernel is bit-identical to its
 // TypeScript twin (a sample is re-checked at load), and a missing, broken or stale addon yields null
 // with a reason (the caller falls back to TS and says so).
 import { createRequire } from 'node:module';
@@ -22,17 +22,36 @@ interface NativeAddon {
 
 export const NATIVE_ADDON_PATH = join(dirname(fileURLToPath(import.meta.url)), 'build', 'repops.node');
 
+/**
+ * VERITY_REPOPS_NATIVE: unset, empty or `auto` loads the built addon; `off` disables it (the
+ * backend then falls back to TypeScript, loudly, as if the addon were missing); any other value is
+ * the path of the addon file to load instead.
+ */
+export const NATIVE_ENV = 'VERITY_REPOPS_NATIVE';
+
+function addonPathFromEnv(): string | null {
+  const raw = process.env[NATIVE_ENV]?.trim() ?? '';
+  if (raw === '' || raw === 'auto') return NATIVE_ADDON_PATH;
+  if (raw === 'off') return null;
+  return raw;
+}
+
 let cached: { addon: NativeAddon | null; error: string | null } | undefined;
 
 function loadAddon(): { addon: NativeAddon | null; error: string | null } {
   if (cached !== undefined) return cached;
-  if (!existsSync(NATIVE_ADDON_PATH)) {
-    cached = { addon: null, error: `native addon not built (${NATIVE_ADDON_PATH} missing; run npm run build:native)` };
+  const path = addonPathFromEnv();
+  if (path === null) {
+    cached = { addon: null, error: `native addon disabled by ${NATIVE_ENV}=off` };
+    return cached;
+  }
+  if (!existsSync(path)) {
+    cached = { addon: null, error: `native addon not built (${path} missing; run npm run build:native)` };
     return cached;
   }
   try {
     const require = createRequire(import.meta.url);
-    const addon = require(NATIVE_ADDON_PATH) as NativeAddon;
+    const addon = require(path) as NativeAddon;
     addon.setThreads(threadCountFromEnv());
     // A build older than the reference it ports must not be used: check a sample of kernels first.
     const mismatch = selfCheck(kernelTable(addon));
