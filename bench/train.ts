@@ -1,9 +1,13 @@
 // Training benchmark (`npm run bench:train`, not a test). For the Fashion-MNIST MLP 784-256-10 at
 // batch 128 (random data of the same shape when Debian's dataset-fashion-mnist is not installed) and
 // the digits MLP example, on the same thread count T (--threads, default 1):
-//   - median step time of the RepOps trainer on the native backend (graph derivation, data gathering
-//     and every op included; commitments off),
-//   - median step time of PyTorch CPU (Debian python3-torch via /usr/bin/python3, same T) and the ratio,
+//   - median step time of the RepOps trainer on the native backend (graph derivation, batch selection,
+//     data gathering and every op included; commitments off),
+//   - median step time of PyTorch CPU (Debian python3-torch via /usr/bin/python3, same T, same weight
+//     decay) and the ratio. Both skip the same --warmup steps (default 200: V8 needs a few hundred
+//     steps of the small model to finish optimising) and time --steps steps (default 300); this
+//     repeats --rounds times (default 3), alternating the two, and reports the median of the rounds'
+//     medians and the range of the per-round ratios (the machine may be shared),
 //   - trace overhead at the spec's k: hashing C_t once per k steps against k steps, and with the
 //     checkpoint store write (background thread as `verity train --out` uses it, and synchronous),
 // plus one native matmul's GFLOP/s per thread at the 784→256 layer shape and at 512³.
@@ -30,6 +34,8 @@ const arg = (name: string, dflt: number) => {
 };
 const THREADS = arg('threads', 1);
 const STEPS = arg('steps', 300);
+const WARMUP = arg('warmup', 200);
+const ROUNDS = arg('rounds', 3);
 const root = join(import.meta.dirname, '..');
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
@@ -60,30 +66,31 @@ function load(file: string): { spec: TaskSpec; data: CommittedDataset; source: s
   }
 }
 
-/** Per-step wall times of `steps` steps (commitments off). */
-function stepTimes(spec: TaskSpec, data: CommittedDataset, backend: Backend, steps: number): number[] {
+/** Per-step wall times of STEPS steps after WARMUP untimed ones (commitments off). */
+function stepTimes(spec: TaskSpec, data: CommittedDataset, backend: Backend): number[] {
   const times: number[] = [];
   let last = performance.now();
-  train({ spec: { ...spec, steps }, dataset: data, backend, commit: false, skipEval: true, onStep: () => {
+  train({ spec: { ...spec, steps: WARMUP + STEPS }, dataset: data, backend, commit: false, skipEval: true, onStep: () => {
     const now = performance.now();
     times.push(now - last);
     last = now;
   } });
-  return times.slice(Math.min(20, steps >> 2));
+  return times.slice(WARMUP);
 }
 
 /**
  * Cost of committing one checkpoint: C_t = merkleRoot(tensorHash of every state tensor), median of
- * repeated hashes of a trained state; and the same plus the durable store write (fsync).
+ * 40 hashes of a trained state after 20 warm-up ones; and the same plus the durable store write (fsync).
  */
 function checkpointCost(spec: TaskSpec, data: CommittedDataset, backend: Backend): { hashMs: number; storeMs: number; bgMs: number } {
   const state = train({ spec: { ...spec, steps: 2 }, dataset: data, backend, commit: false, skipEval: true }).finalState;
   const hash: number[] = [];
-  for (let r = 0; r < 15; r++) {
+  for (let r = 0; r < 60; r++) {
     const t0 = performance.now();
     stateRoot(state);
     hash.push(performance.now() - t0);
   }
+  hash.splice(0, 20); // warm-up, as for the steps
   const dir = mkdtempSync(join(tmpdir(), 'verity-bench-'));
   const timePuts = (store: CheckpointStore, base: number): number => {
     const put: number[] = [];
@@ -103,9 +110,10 @@ function checkpointCost(spec: TaskSpec, data: CommittedDataset, backend: Backend
   return { hashMs: median(hash), storeMs, bgMs };
 }
 
-function torchStep(layers: number[], batch: number): { ms: number; version: string } | string {
+function torchStep(layers: number[], batch: number, weightDecay: number): { ms: number; version: string } | string {
   try {
-    const out = execFileSync('/usr/bin/python3', [join(root, 'bench', 'train_torch.py'), layers.join(','), String(batch), String(STEPS), String(THREADS)], {
+    const script = join(root, 'bench', 'train_torch.py');
+    const out = execFileSync('/usr/bin/python3', [script, layers.join(','), String(batch), String(STEPS), String(THREADS), String(WARMUP), String(weightDecay)], {
       encoding: 'utf8',
       env: { ...process.env, OPENBLAS_NUM_THREADS: String(THREADS), OMP_NUM_THREADS: String(THREADS), MKL_NUM_THREADS: String(THREADS) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -136,22 +144,37 @@ const backend = getBackend('native');
 if (backend.name === 'native') setNativeThreads(THREADS);
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
 console.log(`# Training bench ${new Date().toISOString().slice(0, 10)}: ${machine}`);
-console.log(`backend ${backend.name}, ${backend.name === 'native' ? getNativeThreads() : 1} thread(s); PyTorch ${THREADS} thread(s); ${STEPS} timed steps`);
+console.log(`backend ${backend.name}, ${backend.name === 'native' ? getNativeThreads() : 1} thread(s); PyTorch ${THREADS} thread(s); ${ROUNDS} rounds of ${WARMUP} warm-up + ${STEPS} timed steps`);
 
 const rows: string[] = [];
 for (const file of ['fashion-mlp-784-256-10.json', 'digits-mlp.json']) {
   const { spec, data, source } = load(file);
   if (spec.model.kind !== 'mlp') continue;
-  const native = median(stepTimes(spec, data, backend, STEPS));
-  const torch = torchStep(spec.model.layers, spec.batchSize);
+  const weightDecay = spec.optimizer.kind === 'sgd-momentum' ? spec.optimizer.weightDecay : 0;
+  const nativeRounds: number[] = [];
+  const torchRounds: number[] = [];
+  let torchError = '';
+  let torchVersion = '';
+  for (let r = 0; r < ROUNDS; r++) {
+    nativeRounds.push(median(stepTimes(spec, data, backend)));
+    const t = torchStep(spec.model.layers, spec.batchSize, weightDecay);
+    if (typeof t === 'string') torchError = t;
+    else {
+      torchRounds.push(t.ms);
+      torchVersion = t.version;
+    }
+  }
+  const native = median(nativeRounds);
+  const torch = torchRounds.length === ROUNDS ? median(torchRounds) : torchError;
+  const ratios = torchRounds.map((t, i) => t / nativeRounds[i]);
   const k = spec.checkpointInterval;
   const c = checkpointCost(spec, data, backend);
   // per k-step segment: k steps plus one commitment, against k steps alone
   const overhead = c.hashMs / (k * native);
   const overheadStored = (c.hashMs + c.storeMs) / (k * native);
   const overheadBg = (c.hashMs + c.bgMs) / (k * native);
-  const torchCell = typeof torch === 'string' ? torch : `${torch.ms.toFixed(3)} ms`;
-  const ratio = typeof torch === 'string' ? 'n/a' : (torch.ms / native).toFixed(2);
+  const torchCell = typeof torch === 'string' ? torch : `${torch.toFixed(3)} ms (torch ${torchVersion})`;
+  const ratio = typeof torch === 'string' ? 'n/a' : `${(torch / native).toFixed(2)} (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`;
   rows.push(
     `| ${spec.model.layers.join('-')}, batch ${spec.batchSize} (${source}) | ${native.toFixed(3)} ms | ${torchCell} | ${ratio} | ${(overhead * 100).toFixed(2)} % (k = ${k}; C_t hash ${c.hashMs.toFixed(2)} ms) | ${(overheadBg * 100).toFixed(2)} % (${c.bgMs.toFixed(2)} ms on the training thread) | ${(overheadStored * 100).toFixed(2)} % (${c.storeMs.toFixed(2)} ms) |`,
   );
@@ -160,6 +183,6 @@ for (const file of ['fashion-mlp-784-256-10.json', 'digits-mlp.json']) {
 const g1 = matmulGflops(backend, 128, 784, 256);
 const g2 = matmulGflops(backend, 512, 512, 512);
 console.log(`matmul GFLOP/s (${backend.name}, ${THREADS} thread(s)): 128x784x256 ${g1.toFixed(1)}, 512^3 ${g2.toFixed(1)}`);
-console.log('\n| model | RepOps native step (median) | PyTorch CPU step (median) | PyTorch / RepOps | trace overhead (hash C_t) | + background store write | + synchronous store write |');
+console.log('\n| model | RepOps native step (median of rounds) | PyTorch CPU step (median of rounds) | PyTorch / RepOps | trace overhead (hash C_t) | + background store write | + synchronous store write |');
 console.log('|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
