@@ -7,11 +7,21 @@ import { MODULE_PREFIX } from '../addresses.ts';
 
 const P = MODULE_PREFIX.accounts;
 
+// Keys by address (shared: callers must not mutate them); each tx needs its sender's ~8 times.
+// Bounded: cleared when it fills.
+const keys = new Map<Address, Bytes>();
+const MAX_CACHED_KEYS = 1 << 16;
+
 export function accountKey(address: Address): Bytes {
-  const k = new Uint8Array(22);
-  k[0] = P;
-  k[1] = 0x01;
-  k.set(hexToBytes(address), 2);
+  let k = keys.get(address);
+  if (k === undefined) {
+    k = new Uint8Array(22);
+    k[0] = P;
+    k[1] = 0x01;
+    k.set(hexToBytes(address), 2);
+    if (keys.size >= MAX_CACHED_KEYS) keys.clear();
+    keys.set(address, k);
+  }
   return k;
 }
 
