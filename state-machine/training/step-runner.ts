@@ -53,7 +53,7 @@ interface Slot {
 
 interface Tape {
   slots: Slot[];
-  /** every output array this tape rewrites, to refuse a state that lives in them */
+  /** the output and batch arrays this tape rewrites, to refuse a state that lives in them */
   owned: Set<ArrayBufferView>;
   outputs: Tensor[];
 }
@@ -76,9 +76,12 @@ function recordingBackend(backend: Backend, sink: { calls: Call[] }): Backend {
 
 /**
  * Links each array argument of the recorded calls to the op input it came from. Returns false when an
- * argument is a view into an input's buffer (it could not be patched), so the op is not replayable.
+ * argument is a view into an input's buffer (it could not be patched) or the output shares an input's
+ * memory, so the op is not replayable.
  */
 function linkArgs(calls: Call[], inputs: readonly Tensor[], refs: readonly InputRef[], output: Tensor): boolean {
+  // an output sharing memory with an input would be rewritten under a later reader
+  if (inputs.some((t) => t.data.buffer === output.data.buffer)) return false;
   for (const c of calls) {
     for (let a = 0; a < c.args.length; a++) {
       const arg = c.args[a];
@@ -183,6 +186,7 @@ export class StepRunner {
       this.counts.table++;
       const replay = replayable && linkArgs(sink.calls, inputs, op.inputs, out);
       if (replay) owned.add(out.data);
+      if (refill) op.inputs.forEach((r, k) => r.kind === 'data' && owned.add(inputs[k].data));
       slots.push({ op, replay, output: out, calls: replay ? sink.calls : [], recorded: inputs, inputs: inputs.slice() });
       if (visit) visit(j, op, inputs, out);
     });
