@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { bytesToHex } from '../crypto/hash.ts';
 import { encodeWords, readWord } from './words.ts';
 
-const u256 = fc.bigInt({ min: 0n, max: (1n << 256n) - 1n });
+// every width: the small-value fast paths and the 64-bit limb boundaries
+const u256 = fc.oneof(
+  fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
+  fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  fc.integer({ min: 1, max: 256 }).chain((bits) => fc.bigInt({ min: 0n, max: (1n << BigInt(bits)) - 1n })),
+  fc.constantFrom(0n, (1n << 64n) - 1n, 1n << 64n, (1n << 128n) - 1n, 1n << 192n, (1n << 256n) - 1n),
+);
 
 describe('uint256 words', () => {
   it('encode exactly as abi.encode(uint256, uint256) and read back', () => {
@@ -16,6 +22,7 @@ describe('uint256 words', () => {
         // a word read from a subarray view honours its offset
         expect(readWord(w.subarray(32), 0)).toBe(b);
       }),
+      { numRuns: 2000 },
     );
   });
 
