@@ -80,17 +80,17 @@ function stepTimes(spec: TaskSpec, data: CommittedDataset, backend: Backend): nu
 
 /**
  * Cost of committing one checkpoint: C_t = merkleRoot(tensorHash of every state tensor), median of
- * 40 hashes of a trained state after 20 warm-up ones; and the same plus the durable store write (fsync).
+ * 400 hashes of a trained state after 200 warm-up ones; and the same plus the durable store write (fsync).
  */
 function checkpointCost(spec: TaskSpec, data: CommittedDataset, backend: Backend): { hashMs: number; storeMs: number; bgMs: number } {
   const state = train({ spec: { ...spec, steps: 2 }, dataset: data, backend, commit: false, skipEval: true }).finalState;
   const hash: number[] = [];
-  for (let r = 0; r < 60; r++) {
+  for (let r = 0; r < 600; r++) {
     const t0 = performance.now();
     stateRoot(state);
     hash.push(performance.now() - t0);
   }
-  hash.splice(0, 20); // warm-up, as for the steps
+  hash.splice(0, 200); // warm-up, as for the steps
   const dir = mkdtempSync(join(tmpdir(), 'verity-bench-'));
   const timePuts = (store: CheckpointStore, base: number): number => {
     const put: number[] = [];
