@@ -11,6 +11,7 @@ import type {
   SyncStatus,
   TxLocation,
 } from '../rpc/backend.ts';
+import { logMatches } from '../rpc/feed.ts';
 import {
   blockEnvFromHeader,
   decodeTransaction,
@@ -116,15 +117,9 @@ export class NodeBackend implements RpcBackend {
         blocks = await this.chain.log.blocksWithLogs(from, to);
       }
     }
-    const matches = (l: Log): boolean => {
-      if (addresses.size > 0 && !addresses.has(lower(l.address))) return false;
-      for (let i = 0; i < topics.length; i++) {
-        const want = topics[i];
-        if (want === null || want.size === 0) continue;
-        if (i >= l.topics.length || !want.has(lower(l.topics[i]))) return false;
-      }
-      return true;
-    };
+    const wantAddresses = [...addresses];
+    const wantTopics = topics.map((t) => (t === null ? null : [...t]));
+    const matches = (l: Log): boolean => logMatches(l, wantAddresses, wantTopics);
     const out: LocatedLog[] = [];
     for (const n of blocks) {
       const stored = await this.chain.log.getBlock(n);

@@ -61,7 +61,10 @@ export class ChainFeed {
   }
 }
 
-/** Does a log match an address set and a topic filter (per position: null = any, else any of)? */
+/**
+ * Does a log match an address set and a topic filter? As geth: per position null or [] = any, else
+ * any of the listed topics; a filter with more positions than the log has topics never matches.
+ */
 export function logMatches(
   log: { address: Hex; topics: Hex[] },
   addresses: readonly Hex[],
@@ -71,7 +74,7 @@ export function logMatches(
   if (topics.length > log.topics.length) return false;
   for (let i = 0; i < topics.length; i++) {
     const want = topics[i];
-    if (want === null) continue;
+    if (want === null || want.length === 0) continue;
     const have = log.topics[i].toLowerCase() as Hex;
     if (!want.includes(have)) return false;
   }

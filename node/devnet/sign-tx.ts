@@ -1,9 +1,9 @@
 // Builds and signs raw transactions for devnet tools (the ingest benchmark, tests, scripts) with the
 // native libsecp256k1 signer (several times faster than the libraries' own noble path).
-import { Mainnet, createCustomCommon, type Common } from '@ethereumjs/common';
 import { createFeeMarket1559Tx, createLegacyTx } from '@ethereumjs/tx';
 import { bytesToUint, type Bytes, type Hex } from '../../state-machine/crypto/hash.ts';
 import { signDigest } from '../../state-machine/tx/recover.ts';
+import { chainCommon } from '../../state-machine/tx/common.ts';
 import type { Address } from '../../state-machine/chain/types.ts';
 
 export interface TxFields {
@@ -19,20 +19,9 @@ export interface TxFields {
   type?: 0 | 2;
 }
 
-const commons = new Map<bigint, Common>();
-
-function commonFor(chainId: bigint): Common {
-  let c = commons.get(chainId);
-  if (!c) {
-    c = createCustomCommon({ chainId: Number(chainId) }, Mainnet);
-    commons.set(chainId, c);
-  }
-  return c;
-}
-
 /** The signed raw transaction (typed envelope or legacy RLP). */
 export function signTx(f: TxFields, privateKey: Bytes): Bytes {
-  const common = commonFor(f.chainId);
+  const common = chainCommon(f.chainId);
   const base = { nonce: f.nonce, to: f.to, value: f.value ?? 0n, data: f.data ?? '0x', gasLimit: f.gasLimit };
   if (f.type === 0) {
     const tx = createLegacyTx({ ...base, gasPrice: f.maxFeePerGas }, { common });
