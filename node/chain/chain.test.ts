@@ -11,7 +11,10 @@ import { signTx } from '../devnet/sign-tx.ts';
 import { VerityError } from '../../state-machine/errors.ts';
 import { TxPoolError } from '../errors.ts';
 import { DEFAULT_POOL_LIMITS } from '../txpool/pool.ts';
+import { keys as storeKeys } from '../store/keys.ts';
 import { Chain, type ChainOptions } from './chain.ts';
+
+const snapshotKey = (n: bigint): Uint8Array => storeKeys.snapshot(n);
 
 const genesis = defaultDevnetGenesis();
 const accts = devnetAccounts(4);
@@ -83,6 +86,28 @@ describe('Chain', () => {
     expect(chain.lastSnapshot).toBeNull();
     expect((await chain.stateAt(4n)).getBalance(TO)).toBe(balanceAt4);
     expect(chain.metrics.replayedBlocksTotal.value).toBeGreaterThanOrEqual(8);
+    await chain.close();
+  });
+
+  it('treats a damaged snapshot as a cache miss: the log still decides every root', async () => {
+    const dir = tempDir();
+    let chain = await Chain.open(options(dir));
+    for (let b = 0n; b < 4n; b++) {
+      await chain.submit(transfer(1, b));
+      await chain.seal();
+    }
+    expect(chain.lastSnapshot).toBe(3n);
+    const headRoot = chain.headState().root();
+    const at3 = (await chain.history.rebuild(3n, { useSnapshots: false })).state.root();
+    // overwrite the snapshot after block 3 with bytes that do not decode
+    await chain.log.db.put(snapshotKey(3n), new Uint8Array([0xc1, 0xff, 0x00, 0x13]));
+    await chain.close();
+
+    chain = await Chain.open(options(dir));
+    expect(chain.headState().root()).toBe(headRoot);
+    const rebuilt = await chain.history.rebuild(3n);
+    expect(rebuilt.stats.fromSnapshot).toBeNull();
+    expect(rebuilt.state.root()).toBe(at3);
     await chain.close();
   });
 

@@ -3,8 +3,19 @@
 // restart takes. Snapshots only make this faster; they never decide a root.
 import type { Genesis } from '../../genesis/index.ts';
 import { ChainState, applyBlock, genesisBlock, type BlockHeader } from '../../state-machine/index.ts';
+import { VerityError } from '../../state-machine/errors.ts';
 import { StoreError } from '../errors.ts';
 import type { EventLog } from '../store/event-log.ts';
+
+/** A snapshot's state, or null when its bytes do not decode (a damaged snapshot is only a cache miss). */
+function decodeSnapshot(data: Uint8Array, genesis: Genesis): ChainState | null {
+  try {
+    return ChainState.fromSnapshot(data, genesis);
+  } catch (e) {
+    if (e instanceof VerityError) return null;
+    throw e;
+  }
+}
 
 /** Recently rebuilt historical states, so a client paging through one old block does not replay per call. */
 const HISTORY_CACHE = 4;
@@ -35,9 +46,9 @@ export class StateHistory {
       const snap = await this.log.snapshotAtOrBelow(n);
       if (snap) {
         const stored = await this.log.getBlock(snap.number);
-        const candidate = ChainState.fromSnapshot(snap.data, this.genesis);
-        // A snapshot that disagrees with its block's header is ignored: the log decides.
-        if (stored && candidate.root() === stored.block.header.stateRoot) {
+        const candidate = decodeSnapshot(snap.data, this.genesis);
+        // A snapshot that is damaged or disagrees with its block's header is ignored: the log decides.
+        if (candidate && stored && candidate.root() === stored.block.header.stateRoot) {
           state = candidate;
           from = snap.number;
           fromSnapshot = snap.number;
