@@ -105,6 +105,7 @@ function runBody(state: ChainState, env: BlockEnv, txs: readonly SignedTx[], str
     included.push(tx);
   });
   for (const m of state.registry.modules) m.endBlock?.(hook);
+  state.checkSupplyChange();
   if (state.assertSupply) state.checkSupply(env);
   return { receipts, included, skipped, gasUsed };
 }

@@ -1,12 +1,12 @@
 // ChainState: the whole deterministic state of the chain (one StateStore) plus the genesis it grew
 // from and the modules that act on it.
 import type { Genesis } from '../../genesis/schema.ts';
-import type { Bytes, Hex } from '../crypto/hash.ts';
+import { equalBytes, type Bytes, type Hex } from '../crypto/hash.ts';
 import { readWord } from '../store/words.ts';
 import { VerityError } from '../errors.ts';
 import { accountsModule } from '../modules/accounts/module.ts';
 import { getAccount, getTotalSupply } from '../modules/accounts/ledger.ts';
-import { ACCOUNT_KEY_PREFIX } from '../modules/accounts/keys.ts';
+import { ACCOUNT_KEY_PREFIX, SUPPLY_KEY } from '../modules/accounts/keys.ts';
 import { MODULE_CODE } from '../modules/addresses.ts';
 import { ModuleRegistry, type BlockEnv, type Module } from '../modules/framework.ts';
 import { RevertError } from '../modules/revert.ts';
@@ -20,6 +20,12 @@ import type { Address, CallMsg, CallResult } from './types.ts';
 /** The modules of this chain, in hook order. */
 export const MODULES: readonly Module[] = [accountsModule, stakeModule];
 const registry = new ModuleRegistry(MODULES);
+
+function hasPrefix(key: Bytes, prefix: Bytes): boolean {
+  if (key.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
+  return true;
+}
 
 export const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
 
@@ -129,6 +135,26 @@ export class ChainState implements ExecutionState {
     const c = new ChainState(this.genesis, this.store.clone());
     c.assertSupply = this.assertSupply;
     return c;
+  }
+
+  /**
+   * Always on, O(keys touched): since the block's checkpoint, the balances that changed must change by
+   * exactly what the total supply changed by (zero until the bridge mints or burns). Value moves only
+   * between accounts (fees to the vault, stake held by the stake module's account), so a mismatch is a
+   * bug that must stop the block, never a root.
+   */
+  checkSupplyChange(): void {
+    let balances = 0n;
+    let supply = 0n;
+    const balance = (v: Bytes | undefined): bigint => (v === undefined ? 0n : readWord(v, 1));
+    const word0 = (v: Bytes | undefined): bigint => (v === undefined ? 0n : readWord(v, 0));
+    for (const c of this.store.changesSinceCheckpoint()) {
+      if (hasPrefix(c.key, ACCOUNT_KEY_PREFIX)) balances += balance(c.after) - balance(c.before);
+      else if (equalBytes(c.key, SUPPLY_KEY)) supply += word0(c.after) - word0(c.before);
+    }
+    if (balances !== supply) {
+      throw new SupplyInvariantError(`balances changed by ${balances} in this block, total supply by ${supply}`, { balances, supply });
+    }
   }
 
   /**

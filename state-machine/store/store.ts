@@ -132,6 +132,24 @@ export class StateStore {
     return this.marks.length;
   }
 
+  /**
+   * Every key written since the outermost open checkpoint, once, with its value from before that
+   * checkpoint and its value now (undefined = absent). O(writes): lets a block check invariants over
+   * what it touched instead of walking the whole state.
+   */
+  changesSinceCheckpoint(): { key: Bytes; before: Bytes | undefined; after: Bytes | undefined }[] {
+    if (this.marks.length === 0) throw new StoreError('no open checkpoint');
+    const seen = new Set<string>();
+    const out: { key: Bytes; before: Bytes | undefined; after: Bytes | undefined }[] = [];
+    for (let i = this.marks[0]; i < this.journal.length; i++) {
+      const { key, prev } = this.journal[i];
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ key: idKey(key), before: prev, after: this.values.get(key) });
+    }
+    return out;
+  }
+
   private flush(): void {
     if (this.dirty.size === 0) return;
     if (this.tree === null && this.dirty.size > 1) {
