@@ -21,9 +21,9 @@ import type { TaskSpec } from '../state-machine/training/spec.ts';
 import type { Dataset } from '../worker/datasets/dataset.ts';
 import { DatasetError } from '../worker/datasets/errors.ts';
 import { commitDataset, loadSpecDataset, type CommittedDataset } from '../worker/datasets/load.ts';
-import { readSpecFile } from '../worker/spec-file.ts';
-import { train } from '../worker/train.ts';
-import { CheckpointStore } from '../worker/checkpoint-store.ts';
+import { readSpecFile } from '../worker/trainer/spec-file.ts';
+import { train } from '../worker/trainer/train.ts';
+import { CheckpointStore } from '../worker/store/checkpoint-store.ts';
 import { stateRoot } from '../state-machine/training/commitments.ts';
 import { bytesToHex } from '../state-machine/crypto/hash.ts';
 

@@ -9,11 +9,11 @@ import { tensorHashHex } from '../../state-machine/repops/tensor-hash.ts';
 import type { Tensor } from '../../state-machine/repops/tensor.ts';
 import { specHashHex } from '../../state-machine/training/spec-validate.ts';
 import { TrainingError } from '../../state-machine/training/errors.ts';
-import { CheckpointStore } from '../checkpoint-store.ts';
+import { CheckpointStore } from '../store/checkpoint-store.ts';
 import { loadSpecDataset, type CommittedDataset } from '../datasets/load.ts';
-import { checkpointProof, opLeafProof, reexecuteStep, sampleProof, tensorProofIn, type StepTrace } from '../reexecute.ts';
-import { readSpecFile } from '../spec-file.ts';
-import { stateAt } from '../state-at.ts';
+import { checkpointProof, opLeafProof, reexecuteStep, sampleProof, tensorProofIn, type StepTrace } from '../trainer/reexecute.ts';
+import { readSpecFile } from '../trainer/spec-file.ts';
+import { stateAt } from '../trainer/state-at.ts';
 import { workerLogger } from '../log.ts';
 import { parseBackend, parseNonNegativeInt, runCommand } from './common.ts';
 

@@ -1,10 +1,10 @@
 // `verity train --spec FILE [--backend ts|native] [--json] [--out DIR]`
 import type { Command } from 'commander';
 import { getBackend, type BackendName } from '../../state-machine/repops/backend.ts';
-import { CheckpointStore } from '../checkpoint-store.ts';
+import { CheckpointStore } from '../store/checkpoint-store.ts';
 import { loadSpecDataset } from '../datasets/load.ts';
-import { readSpecFile } from '../spec-file.ts';
-import { train } from '../train.ts';
+import { readSpecFile } from '../trainer/spec-file.ts';
+import { train } from '../trainer/train.ts';
 import { ProgressBar } from './progress.ts';
 import { workerLogger } from '../log.ts';
 import { parseBackend, runCommand } from './common.ts';

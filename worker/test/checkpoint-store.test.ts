@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bytesToHex } from '../../state-machine/crypto/hash.ts';
 import { tensorF32, tensorI32 } from '../../state-machine/repops/tensor.ts';
 import { stateRoot } from '../../state-machine/training/commitments.ts';
-import { CheckpointError, CheckpointStore } from '../checkpoint-store.ts';
-import { BackgroundWriteError } from '../background-writer.ts';
+import { CheckpointError, CheckpointStore } from '../store/checkpoint-store.ts';
+import { BackgroundWriteError } from '../store/background-writer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'verity-ckpt-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CheckpointStore } from '../checkpoint-store.ts';
-import { reexecuteStep } from '../reexecute.ts';
-import { stateAt } from '../state-at.ts';
+import { CheckpointStore } from '../store/checkpoint-store.ts';
+import { reexecuteStep } from '../trainer/reexecute.ts';
+import { stateAt } from '../trainer/state-at.ts';
 import { availableBackends, getBackend } from '../../state-machine/repops/backend.ts';
 import { loadSpecDataset } from '../datasets/load.ts';
-import { readSpecFile } from '../spec-file.ts';
-import { train } from '../train.ts';
+import { readSpecFile } from '../trainer/spec-file.ts';
+import { train } from '../trainer/train.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'verity-models-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

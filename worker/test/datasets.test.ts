@@ -11,9 +11,9 @@ import { gather } from '../datasets/gather.ts';
 import { loadIdx, parseIdx } from '../datasets/idx.ts';
 import { commitDataset, loadSpecDataset } from '../datasets/load.ts';
 import { textBytesDataset } from '../datasets/text-bytes.ts';
-import { readSpecFile } from '../spec-file.ts';
+import { readSpecFile } from '../trainer/spec-file.ts';
 import { verifySample } from '../../state-machine/training/proofs.ts';
-import { sampleProof } from '../reexecute.ts';
+import { sampleProof } from '../trainer/reexecute.ts';
 import { hexToBytes } from '../../state-machine/crypto/hash.ts';
 import { tensorI32 } from '../../state-machine/repops/tensor.ts';
 

@@ -1,14 +1,14 @@
 // The dispute's step level: C_t for every step of one checkpoint segment, recomputed from the
 // segment's starting checkpoint, and their Merkle root. Its last leaf is the segment's committed
 // checkpoint, which ties the segment root to traceRoot.
-import { bytesToHex, type Bytes, type Hex } from '../state-machine/crypto/hash.ts';
-import { MerkleTree } from '../state-machine/merkle/tree.ts';
-import type { Backend } from '../state-machine/repops/backend.ts';
-import { segmentSteps, stateRoot } from '../state-machine/training/commitments.ts';
-import { TrainingError } from '../state-machine/training/errors.ts';
-import type { TaskSpec } from '../state-machine/training/spec.ts';
-import type { CheckpointStore } from './checkpoint-store.ts';
-import type { CommittedDataset } from './datasets/load.ts';
+import { bytesToHex, type Bytes, type Hex } from '../../state-machine/crypto/hash.ts';
+import { MerkleTree } from '../../state-machine/merkle/tree.ts';
+import type { Backend } from '../../state-machine/repops/backend.ts';
+import { segmentSteps, stateRoot } from '../../state-machine/training/commitments.ts';
+import { TrainingError } from '../../state-machine/training/errors.ts';
+import type { TaskSpec } from '../../state-machine/training/spec.ts';
+import type { CheckpointStore } from '../store/checkpoint-store.ts';
+import type { CommittedDataset } from '../datasets/load.ts';
 import { stateAt } from './state-at.ts';
 import { train } from './train.ts';
 

@@ -2,7 +2,7 @@
 // rename + directory-fsync sequence as writeFileAtomic, in submission order; flush() blocks until
 // every submitted write is durable (Atomics.wait on a shared counter) and rethrows the first failure.
 import { Worker } from 'node:worker_threads';
-import { VerityError } from '../state-machine/errors.ts';
+import { VerityError } from '../../state-machine/errors.ts';
 
 // Plain JavaScript so the worker needs no TypeScript loader.
 const WORKER_SOURCE = `

@@ -2,20 +2,20 @@
 // opRoot_t and every op's record (j, opcode, attrs, input references, output hash), optionally the
 // input and output tensors, and Merkle proofs for state tensors (against C_t), op leaves (against
 // opRoot_t), data samples (against the data set root) and checkpoints (against traceRoot).
-import { bytesToHex, type Bytes, type Hex } from '../state-machine/crypto/hash.ts';
-import type { MerkleProof, MerkleTree } from '../state-machine/merkle/tree.ts';
-import type { Backend } from '../state-machine/repops/backend.ts';
-import { tensorHash } from '../state-machine/repops/tensor-hash.ts';
-import type { Tensor } from '../state-machine/repops/tensor.ts';
-import { opLeaf, opTree, stateRoot, stateTree, checkpointLeafIndex, traceTree } from '../state-machine/training/commitments.ts';
-import { runStep } from '../state-machine/training/executor.ts';
-import type { Attrs, InputRef } from '../state-machine/training/graph.ts';
-import type { TaskSpec } from '../state-machine/training/spec.ts';
-import { stepGraph } from '../state-machine/training/step-graph.ts';
-import { TrainingError } from '../state-machine/training/errors.ts';
-import { sampleX, sampleY } from './datasets/dataset.ts';
-import { dataSource } from './datasets/gather.ts';
-import type { CommittedDataset } from './datasets/load.ts';
+import { bytesToHex, type Bytes, type Hex } from '../../state-machine/crypto/hash.ts';
+import type { MerkleProof, MerkleTree } from '../../state-machine/merkle/tree.ts';
+import type { Backend } from '../../state-machine/repops/backend.ts';
+import { tensorHash } from '../../state-machine/repops/tensor-hash.ts';
+import type { Tensor } from '../../state-machine/repops/tensor.ts';
+import { opLeaf, opTree, stateRoot, stateTree, checkpointLeafIndex, traceTree } from '../../state-machine/training/commitments.ts';
+import { runStep } from '../../state-machine/training/executor.ts';
+import type { Attrs, InputRef } from '../../state-machine/training/graph.ts';
+import type { TaskSpec } from '../../state-machine/training/spec.ts';
+import { stepGraph } from '../../state-machine/training/step-graph.ts';
+import { TrainingError } from '../../state-machine/training/errors.ts';
+import { sampleX, sampleY } from '../datasets/dataset.ts';
+import { dataSource } from '../datasets/gather.ts';
+import type { CommittedDataset } from '../datasets/load.ts';
 
 export interface OpRecord {
   j: number;

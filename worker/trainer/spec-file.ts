@@ -1,9 +1,9 @@
 // Reads a task spec file; data set paths in it are relative to the file's directory.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ValidationError } from '../state-machine/errors.ts';
-import { parseTaskSpec } from '../state-machine/training/spec-validate.ts';
-import type { TaskSpec } from '../state-machine/training/spec.ts';
+import { ValidationError } from '../../state-machine/errors.ts';
+import { parseTaskSpec } from '../../state-machine/training/spec-validate.ts';
+import type { TaskSpec } from '../../state-machine/training/spec.ts';
 
 export interface SpecFile {
   spec: TaskSpec;

@@ -1,12 +1,12 @@
 // The training state after any step: from the newest stored checkpoint at or before it (or C_0),
 // replaying the steps in between. Replay is exact, so the result equals what training produced.
-import type { Hex } from '../state-machine/crypto/hash.ts';
-import type { Backend } from '../state-machine/repops/backend.ts';
-import type { Tensor } from '../state-machine/repops/tensor.ts';
-import { specHashHex } from '../state-machine/training/spec-validate.ts';
-import type { TaskSpec } from '../state-machine/training/spec.ts';
-import type { CheckpointStore } from './checkpoint-store.ts';
-import type { CommittedDataset } from './datasets/load.ts';
+import type { Hex } from '../../state-machine/crypto/hash.ts';
+import type { Backend } from '../../state-machine/repops/backend.ts';
+import type { Tensor } from '../../state-machine/repops/tensor.ts';
+import { specHashHex } from '../../state-machine/training/spec-validate.ts';
+import type { TaskSpec } from '../../state-machine/training/spec.ts';
+import type { CheckpointStore } from '../store/checkpoint-store.ts';
+import type { CommittedDataset } from '../datasets/load.ts';
 import { initialState, train } from './train.ts';
 
 export interface StateAt {

@@ -1,19 +1,19 @@
 // The training loop: C_0 from the seed, then the spec's step graph for t = 1 … T on the chosen
 // backend, committing C_t at every checkpoint step (0, k, 2k, …, T) into the checkpoint store, and
 // traceRoot over those roots. Test accuracy is measured on the test split after the last step.
-import { bytesToHex, type Bytes, type Hex } from '../state-machine/crypto/hash.ts';
-import type { Backend } from '../state-machine/repops/backend.ts';
-import type { Tensor } from '../state-machine/repops/tensor.ts';
-import { checkpointSteps, stateRoot, traceTree } from '../state-machine/training/commitments.ts';
-import { runOps, type OpVisitor } from '../state-machine/training/executor.ts';
-import { StepRunner } from '../state-machine/training/step-runner.ts';
-import { initGraph } from '../state-machine/training/init.ts';
-import { specHashHex } from '../state-machine/training/spec-validate.ts';
-import type { TaskSpec } from '../state-machine/training/spec.ts';
-import { stepGraph } from '../state-machine/training/step-graph.ts';
-import type { CheckpointStore } from './checkpoint-store.ts';
-import type { CommittedDataset } from './datasets/load.ts';
-import { dataSource } from './datasets/gather.ts';
+import { bytesToHex, type Bytes, type Hex } from '../../state-machine/crypto/hash.ts';
+import type { Backend } from '../../state-machine/repops/backend.ts';
+import type { Tensor } from '../../state-machine/repops/tensor.ts';
+import { checkpointSteps, stateRoot, traceTree } from '../../state-machine/training/commitments.ts';
+import { runOps, type OpVisitor } from '../../state-machine/training/executor.ts';
+import { StepRunner } from '../../state-machine/training/step-runner.ts';
+import { initGraph } from '../../state-machine/training/init.ts';
+import { specHashHex } from '../../state-machine/training/spec-validate.ts';
+import type { TaskSpec } from '../../state-machine/training/spec.ts';
+import { stepGraph } from '../../state-machine/training/step-graph.ts';
+import type { CheckpointStore } from '../store/checkpoint-store.ts';
+import type { CommittedDataset } from '../datasets/load.ts';
+import { dataSource } from '../datasets/gather.ts';
 import { evaluate } from './evaluate.ts';
 
 export interface TrainOptions {

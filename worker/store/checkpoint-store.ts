@@ -7,11 +7,11 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { bytesToHex, type Hex } from '../state-machine/crypto/hash.ts';
-import { pack, unpack } from '../state-machine/codec/msgpack.ts';
-import { VerityError } from '../state-machine/errors.ts';
-import type { Tensor } from '../state-machine/repops/tensor.ts';
-import { stateRoot } from '../state-machine/training/commitments.ts';
+import { bytesToHex, type Hex } from '../../state-machine/crypto/hash.ts';
+import { pack, unpack } from '../../state-machine/codec/msgpack.ts';
+import { VerityError } from '../../state-machine/errors.ts';
+import type { Tensor } from '../../state-machine/repops/tensor.ts';
+import { stateRoot } from '../../state-machine/training/commitments.ts';
 import { BackgroundWriter } from './background-writer.ts';
 
 export class CheckpointError extends VerityError {

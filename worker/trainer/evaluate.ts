@@ -1,13 +1,13 @@
 // Test accuracy: the forward pass over the test split in chunks, argmax against the labels (per
 // token for the transformer). Not part of any commitment.
-import type { Backend } from '../state-machine/repops/backend.ts';
-import type { Tensor } from '../state-machine/repops/tensor.ts';
-import { testIndices } from '../state-machine/training/batches.ts';
-import { runOps } from '../state-machine/training/executor.ts';
-import type { TaskSpec } from '../state-machine/training/spec.ts';
-import { evalGraph } from '../state-machine/training/step-graph.ts';
-import type { Dataset } from './datasets/dataset.ts';
-import { dataSource, gather } from './datasets/gather.ts';
+import type { Backend } from '../../state-machine/repops/backend.ts';
+import type { Tensor } from '../../state-machine/repops/tensor.ts';
+import { testIndices } from '../../state-machine/training/batches.ts';
+import { runOps } from '../../state-machine/training/executor.ts';
+import type { TaskSpec } from '../../state-machine/training/spec.ts';
+import { evalGraph } from '../../state-machine/training/step-graph.ts';
+import type { Dataset } from '../datasets/dataset.ts';
+import { dataSource, gather } from '../datasets/gather.ts';
 
 const CHUNK = 256;
 
