@@ -1,7 +1,8 @@
 // The node's chain: event log + head state + pool. Opening it loads the newest snapshot, replays the
-// log tail through applyBlock and reloads the pool journal. Sealing builds a block from the pool,
-// writes it (with its indexes, an optional snapshot and the journal removals) in one fsynced batch,
-// and only then publishes it.
+// log tail through applyBlock and reloads the pool journal. Sealing builds a block from the pool
+// (an empty one when nothing is executable: the block clock never stops), writes it (with its
+// indexes, an optional snapshot and the journal removals) in one fsynced batch, and only then
+// publishes it.
 import { EventEmitter } from 'node:events';
 import { genesisToJson, type Genesis } from '../../genesis/index.ts';
 import {
@@ -70,8 +71,10 @@ export class Chain {
   private readonly recentByBlock = new Map<bigint, Hex[]>();
   private sealing: Promise<Block | null> | null = null;
   private closed = false;
-  /** newest block with a snapshot on disk */
+  /** newest block with a snapshot record on disk (full bytes or a pointer to earlier ones) */
   lastSnapshot: bigint | null = null;
+  /** the newest full snapshot bytes known good (loaded or written by this process) and their root */
+  private snapshotBytes: { source: bigint; root: Hex } | null = null;
   private readonly now: () => number;
   private lastEviction = 0;
 
@@ -134,6 +137,7 @@ export class Chain {
       const chain = new Chain(opts, log, new Journal(log.db), createDecoder(g.chainId, opts.recoverWorkers), state, header);
       chain.metrics.replayedBlocksTotal.inc(stats.replayed);
       chain.lastSnapshot = (await log.snapshotAtOrBelow(head.number))?.number ?? null;
+      chain.snapshotBytes = stats.snapshotBytes;
       await chain.reloadJournal();
       return chain;
     } catch (e) {
@@ -240,8 +244,9 @@ export class Chain {
   }
 
   /**
-   * Seals one block from the pool (none when nothing is executable). Calls are serialised. After the
-   * batch is on disk: head state and pool move on, included txs leave the journal, 'block' fires.
+   * Seals the next block from the pool, an empty one when nothing is executable (null only without
+   * a sequencer key or once closed). Calls are serialised. After the batch is on disk: head state
+   * and pool move on, included txs leave the journal, 'block' fires.
    */
   seal(): Promise<Block | null> {
     const run = (this.sealing ?? Promise.resolve(null)).catch(() => null).then(() => this.sealOnce());
@@ -258,21 +263,20 @@ export class Chain {
     const t0 = performance.now();
     const parent = this.headHeader;
     const candidates = this.pool.select(this.genesis.gasLimit, this.nextBaseFee(), (a) => this.head.getNonce(a));
-    if (candidates.length === 0) return null;
     const nowSec = BigInt(Math.floor(this.now() / 1000));
     const timestamp = nowSec > parent.timestamp ? nowSec : parent.timestamp;
     const built = buildBlock(this.head, parent, candidates, { timestamp, sequencerKey: key });
     const { block, receipts, included, skipped } = built;
     const n = block.header.number;
     const drop = skipped.filter((s) => DROP_ON_SKIP.has(s.code)).map((s) => s.tx.hash);
-    const snapshot = n % BigInt(this.opts.snapshotInterval) === 0n ? this.head.snapshot() : undefined;
+    const snap = n % BigInt(this.opts.snapshotInterval) === 0n ? this.snapshotFor(block.header.stateRoot) : {};
     const tw = performance.now();
     try {
       await this.log.writeBlock({
         block,
         senders: included.map((t) => t.from),
         receipts,
-        snapshot,
+        ...snap,
         journalRemovals: [...included.map((t) => t.hash), ...drop],
       });
     } catch (e) {
@@ -287,7 +291,8 @@ export class Chain {
     }
     this.metrics.blockWriteSeconds.observe((performance.now() - tw) / 1000);
     this.headHeader = block.header;
-    if (snapshot) this.lastSnapshot = n;
+    if (snap.snapshot) this.snapshotBytes = { source: n, root: block.header.stateRoot };
+    if (snap.snapshot || snap.snapshotSameAs !== undefined) this.lastSnapshot = n;
     for (const h of drop) this.pool.remove(h);
     const touched = new Set<Address>(included.map((t) => t.from));
     const pruned = this.pool.prune(touched, (a) => this.head.getNonce(a));
@@ -300,12 +305,23 @@ export class Chain {
     this.metrics.blocksSealedTotal.inc();
     this.metrics.blockTxs.observe(included.length);
     this.metrics.txsIncludedTotal.inc(included.length);
-    this.opts.logger.info(
+    // an idle devnet seals 345,600 empty blocks a day: those are not worth an info line each
+    this.opts.logger[included.length + skipped.length > 0 ? 'info' : 'debug'](
       { block: Number(n), txs: included.length, skipped: skipped.length, gasUsed: block.header.gasUsed.toString(), ms: Math.round(seconds * 1000) },
       'sealed block',
     );
     this.events.emit('block', block, receipts);
     return block;
+  }
+
+  /**
+   * The snapshot part of a snapshot point's batch: the state's bytes, or, when the state root is that
+   * of the newest full snapshot (an idle chain), a pointer to those bytes. Either way a restart finds
+   * a snapshot within one interval below the head.
+   */
+  private snapshotFor(root: Hex): { snapshot?: Bytes; snapshotSameAs?: bigint } {
+    if (this.snapshotBytes?.root === root) return { snapshotSameAs: this.snapshotBytes.source };
+    return { snapshot: this.head.snapshot() };
   }
 
   private evictExpired(): void {

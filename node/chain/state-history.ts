@@ -2,7 +2,7 @@
 // below the block (or genesis) with the log replayed on top through applyBlock, the same path a
 // restart takes. Snapshots only make this faster; they never decide a root.
 import type { Genesis } from '../../genesis/index.ts';
-import { ChainState, applyBlock, genesisBlock, type BlockHeader } from '../../state-machine/index.ts';
+import { ChainState, applyBlock, genesisBlock, type BlockHeader, type Hex } from '../../state-machine/index.ts';
 import { VerityError } from '../../state-machine/errors.ts';
 import { StoreError } from '../errors.ts';
 import type { EventLog } from '../store/event-log.ts';
@@ -21,7 +21,10 @@ function decodeSnapshot(data: Uint8Array, genesis: Genesis): ChainState | null {
 const HISTORY_CACHE = 4;
 
 export interface ReplayStats {
+  /** the snapshot record the replay started from (null: genesis) */
   fromSnapshot: bigint | null;
+  /** where that record's bytes are stored (an earlier block when it was a pointer) and their root */
+  snapshotBytes: { source: bigint; root: Hex } | null;
   replayed: number;
 }
 
@@ -42,16 +45,20 @@ export class StateHistory {
     let state: ChainState | null = null;
     let from = 0n;
     let fromSnapshot: bigint | null = null;
+    let snapshotBytes: ReplayStats['snapshotBytes'] = null;
     if (opts.useSnapshots !== false) {
       const snap = await this.log.snapshotAtOrBelow(n);
       if (snap) {
         const stored = await this.log.getBlock(snap.number);
-        const candidate = decodeSnapshot(snap.data, this.genesis);
+        // A pointer record (an idle chain's unchanged state) stands for the bytes of an earlier
+        // snapshot; they must hash to this block's root like any snapshot.
+        const candidate = snap.data === null ? null : decodeSnapshot(snap.data, this.genesis);
         // A snapshot that is damaged or disagrees with its block's header is ignored: the log decides.
         if (candidate && stored && candidate.root() === stored.block.header.stateRoot) {
           state = candidate;
           from = snap.number;
           fromSnapshot = snap.number;
+          snapshotBytes = { source: snap.source, root: stored.block.header.stateRoot };
         }
       }
     }
@@ -72,7 +79,7 @@ export class StateHistory {
     }
     const replayed = Number(n - from);
     if (replayed > 0) this.onReplay(replayed);
-    return { state, header, stats: { fromSnapshot, replayed } };
+    return { state, header, stats: { fromSnapshot, snapshotBytes, replayed } };
   }
 
   /** Read-only state after block n (n below the head); cached for a few recent look-ups. */

@@ -1,5 +1,9 @@
-// The sequencer loop: every genesis block interval, if transactions wait, seal a block. A failed
-// seal is logged and retried on the next tick; the loop never dies on bad input.
+// The sequencer loop: the block clock. Every genesis block interval it seals a block, an empty one
+// when no transaction waits (as OP Stack sequencers do), so a deadline counted in blocks arrives on
+// an idle chain too. Ticks are due on a fixed grid (start + k · interval), not "interval after the
+// last seal ended", so seal time and timer lateness do not stretch the cadence; after a stall longer
+// than an interval (a paused process, a slow disk) the grid restarts from now instead of bursting
+// blocks to catch up. A failed seal is logged and the next tick comes as due; the loop never dies.
 import type { Chain } from '../chain/chain.ts';
 import type { Logger } from '../logger.ts';
 
@@ -7,6 +11,8 @@ export class Sequencer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
+  /** performance.now() at which the next tick is due */
+  private due = 0;
 
   constructor(
     private readonly chain: Chain,
@@ -17,25 +23,30 @@ export class Sequencer {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.schedule(this.intervalMs);
+    this.due = performance.now() + this.intervalMs;
+    this.schedule();
   }
 
-  private schedule(delay: number): void {
+  private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.tick();
-    }, Math.max(0, delay));
+    }, Math.max(0, this.due - performance.now()));
   }
 
   private async tick(): Promise<void> {
-    const started = performance.now();
     try {
-      if (this.chain.pool.size > 0) await this.chain.seal();
+      await this.chain.seal();
     } catch (e) {
       this.logger.error({ err: e }, 'sealing failed');
     }
-    // keep the cadence: the next block is due one interval after this one started
-    this.schedule(this.intervalMs - (performance.now() - started));
+    this.due += this.intervalMs;
+    const now = performance.now();
+    if (now - this.due > this.intervalMs) {
+      this.logger.warn({ behindMs: Math.round(now - this.due) }, 'block clock fell behind; skipping the missed ticks');
+      this.due = now;
+    }
+    this.schedule();
   }
 
   async stop(): Promise<void> {

@@ -7,6 +7,8 @@ import { EventLog, openDb } from './event-log.ts';
 import { keys } from './keys.ts';
 import { LOG_ADDRESS, TOPIC_EVEN, blockHashOf, syntheticBlock, txHashOf } from './test/synthetic-blocks.ts';
 import { StoreError } from '../errors.ts';
+import { EMPTY_WITHDRAWALS_ROOT } from '../../state-machine/index.ts';
+import { COMPACT_BLOCK_BYTES } from './block-record.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -91,6 +93,48 @@ describe('EventLog', () => {
     expect(await log.db.get(keys.block(h + 1n))).toBeUndefined();
     for (let i = 0; i < 50; i++) expect(await log.getTxPointer(txHashOf(h + 1n, i))).toBeUndefined();
     expect(await log.db.get(keys.snapshot(h + 1n))).toBeUndefined();
+    await log.close();
+  });
+
+  it('stores an empty block compactly when its header allows it, and snapshot pointers resolve to their bytes', async () => {
+    const dir = tempDir();
+    let log = await EventLog.open(await openDb(dir));
+    const blocks = [0n, 1n, 2n, 3n, 4n].map((n) => syntheticBlock(n, n === 1n ? 2 : 0));
+    for (const w of [blocks[2], blocks[3]]) {
+      // an empty block as the chain makes them: signed, the empty withdrawals root
+      w.block.header.withdrawalsRoot = EMPTY_WITHDRAWALS_ROOT;
+      w.block.header.signature = `0x${'5a'.repeat(64)}1b`;
+    }
+    blocks[3].block.header.stateRoot = `0x${'AB'.repeat(32)}`; // not canonical hex: kept as msgpack
+    const snapshot = new Uint8Array([0x81, 0xa1, 0x76, 0x01]);
+    for (const w of blocks) {
+      const n = w.block.header.number;
+      await log.writeBlock({ ...w, snapshot: n === 1n ? snapshot : undefined, snapshotSameAs: n === 2n || n === 4n ? 1n : undefined });
+    }
+    await expect(log.writeBlock({ ...syntheticBlock(5n, 0), snapshot, snapshotSameAs: 1n })).rejects.toBeInstanceOf(StoreError);
+    await log.close();
+
+    log = await EventLog.open(await openDb(dir));
+    expect((await log.db.get(keys.block(2n)))?.length).toBe(COMPACT_BLOCK_BYTES);
+    expect((await log.db.get(keys.block(3n)))?.length).toBeGreaterThan(COMPACT_BLOCK_BYTES);
+    for (const w of blocks) {
+      const n = w.block.header.number;
+      expect(await log.getBlock(n)).toEqual({ block: w.block, senders: w.senders });
+      expect(await log.getReceipts(n)).toEqual(w.receipts);
+      expect(await log.db.get(keys.receipts(n))).toEqual(n === 1n ? expect.any(Uint8Array) : undefined);
+    }
+    const found = await log.snapshotAtOrBelow(3n);
+    expect(found).toMatchObject({ number: 2n, source: 1n });
+    expect(Uint8Array.from(found?.data ?? [])).toEqual(snapshot);
+    expect(await log.snapshotRecords()).toEqual([
+      { number: 1n, sameAs: null, bytes: 4 },
+      { number: 2n, sameAs: 1n, bytes: 9 },
+      { number: 4n, sameAs: 1n, bytes: 9 },
+    ]);
+    // a pointer whose bytes are gone is a miss, not an error
+    await log.db.del(keys.snapshot(1n));
+    expect(await log.snapshotAtOrBelow(4n)).toEqual({ number: 4n, source: 1n, data: null });
+    expect(await log.deleteSnapshots()).toBe(2);
     await log.close();
   });
 });

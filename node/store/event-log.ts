@@ -1,25 +1,28 @@
 // The event log: blocks, receipts and their indexes in LevelDB. Each block goes in with ONE atomic,
 // fsynced batch (block, receipts, tx index, log indexes, head pointer, optional snapshot, removal of
 // the included txs from the pool journal), so a crash leaves either the whole block or none of it.
+// An empty block writes only its compact record, its hash index entry and the head pointer.
 import { Level } from 'level';
 import { pack, unpack } from '../../state-machine/codec/msgpack.ts';
 import { bytesToHex, type Bytes, type Hex } from '../../state-machine/crypto/hash.ts';
-import type { Address, Block, Receipt } from '../../state-machine/chain/types.ts';
+import type { Receipt } from '../../state-machine/index.ts';
 import { StoreError } from '../errors.ts';
+import { COMPACT_TAG, decodeBlockRecord, encodeBlockRecord, type StoredBlock } from './block-record.ts';
 import { PREFIX, keys, readU64, u64 } from './keys.ts';
 
-export type Db = Level<Bytes, Bytes>;
+export type { StoredBlock };
 
-/** A block as stored: the block plus the senders the sequencer recovered (lookups skip ecrecover). */
-export interface StoredBlock {
-  block: Block;
-  senders: Address[];
-}
+export type Db = Level<Bytes, Bytes>;
 
 export interface BlockWrite extends StoredBlock {
   receipts: Receipt[];
   /** encoded state after this block, when this block is a snapshot point */
   snapshot?: Bytes;
+  /**
+   * Instead of `snapshot`: the state after this block is the one snapshotted after block
+   * `snapshotSameAs` (same root), so only a 9-byte pointer to those bytes is written.
+   */
+  snapshotSameAs?: bigint;
   /** pool journal entries to drop in the same batch (the included txs, evicted ones) */
   journalRemovals?: Hex[];
 }
@@ -34,7 +37,29 @@ export interface TxPointer {
   index: number;
 }
 
+/** A snapshot found for a block: its bytes, stored at `source` (= `number` unless it was a pointer). */
+export interface SnapshotRecord {
+  number: bigint;
+  source: bigint;
+  /** null when a pointer leads nowhere (its target was deleted): a cache miss */
+  data: Bytes | null;
+}
+
 const EMPTY = new Uint8Array(0);
+const POINTER_BYTES = 9;
+
+/** 's' value that stands for the snapshot bytes stored after block `source`: 0xc1 ‖ u64 source. */
+function snapshotPointer(source: bigint): Bytes {
+  const v = new Uint8Array(POINTER_BYTES);
+  v[0] = COMPACT_TAG;
+  v.set(u64(source), 1);
+  return v;
+}
+
+/** The block a pointer refers to, or null when `v` holds snapshot bytes (msgpack never starts with 0xc1). */
+function pointerSource(v: Bytes): bigint | null {
+  return v.length === POINTER_BYTES && v[0] === COMPACT_TAG ? readU64(v, 1) : null;
+}
 const RECENT_BLOCKS = 32;
 
 export async function openDb(dir: string): Promise<Db> {
@@ -83,12 +108,14 @@ export class EventLog {
     if (receipts.length !== block.transactions.length || senders.length !== block.transactions.length) {
       throw new StoreError(`block ${n}: ${block.transactions.length} txs, ${receipts.length} receipts, ${senders.length} senders`);
     }
+    if (w.snapshot && w.snapshotSameAs !== undefined) throw new StoreError(`block ${n}: both a snapshot and a snapshot pointer`);
     const stored: StoredBlock = { block, senders };
     // A chained batch: several times cheaper per op than the array form (no per-op object checks).
     const batch = this.db.batch();
-    batch.put(keys.block(n), pack(stored));
+    batch.put(keys.block(n), encodeBlockRecord(stored));
     batch.put(keys.blockHash(block.hash), u64(n));
-    batch.put(keys.receipts(n), pack(receipts));
+    // no receipts, no record: getReceipts answers [] for a stored block without one
+    if (receipts.length > 0) batch.put(keys.receipts(n), pack(receipts));
     const nb = u64(n);
     for (let i = 0; i < receipts.length; i++) {
       const ptr = new Uint8Array(12);
@@ -108,6 +135,10 @@ export class EventLog {
     for (const a of addrs) batch.put(keys.logAddress(a, n), EMPTY);
     for (const t of topics) batch.put(keys.logTopic(t, n), EMPTY);
     if (w.snapshot) batch.put(keys.snapshot(n), w.snapshot);
+    if (w.snapshotSameAs !== undefined) {
+      if (w.snapshotSameAs >= n) throw new StoreError(`block ${n}: snapshot pointer to block ${w.snapshotSameAs}`);
+      batch.put(keys.snapshot(n), snapshotPointer(w.snapshotSameAs));
+    }
     for (const h of w.journalRemovals ?? []) batch.del(keys.journal(h));
     batch.put(keys.meta('head'), pack({ number: n, hash: block.hash }));
     await batch.write({ sync: true });
@@ -128,7 +159,7 @@ export class EventLog {
     const hit = this.recent.get(n);
     if (hit) return hit.stored;
     const v = await this.db.get(keys.block(n));
-    return v === undefined ? undefined : unpack<StoredBlock>(v);
+    return v === undefined ? undefined : decodeBlockRecord(n, v);
   }
 
   async getBlockNumber(hash: Hex): Promise<bigint | undefined> {
@@ -141,7 +172,10 @@ export class EventLog {
     const hit = this.recent.get(n);
     if (hit) return hit.receipts;
     const v = await this.db.get(keys.receipts(n));
-    return v === undefined ? undefined : unpack<Receipt[]>(v);
+    if (v !== undefined) return unpack<Receipt[]>(v);
+    // empty blocks are written without a receipts record
+    const stored = await this.getBlock(n);
+    return stored?.block.transactions.length === 0 ? [] : undefined;
   }
 
   async getTxPointer(hash: Hex): Promise<TxPointer | undefined> {
@@ -183,19 +217,29 @@ export class EventLog {
     return out;
   }
 
-  /** The newest snapshot at or below block n. */
-  async snapshotAtOrBelow(n: bigint): Promise<{ number: bigint; data: Bytes } | undefined> {
+  /** The newest snapshot at or below block n, a pointer followed to the bytes it stands for. */
+  async snapshotAtOrBelow(n: bigint): Promise<SnapshotRecord | undefined> {
     const { gte } = keys.range(PREFIX.snapshot);
     for await (const [k, v] of this.db.iterator({ gte, lte: keys.snapshot(n), reverse: true, limit: 1 })) {
-      return { number: readU64(k, 1), data: v };
+      const number = readU64(k, 1);
+      const source = pointerSource(v);
+      if (source === null) return { number, source: number, data: v };
+      const target = await this.db.get(keys.snapshot(source));
+      // pointers always name a full snapshot; one that leads to another pointer is damage
+      return { number, source, data: target === undefined || pointerSource(target) !== null ? null : target };
     }
     return undefined;
   }
 
-  async snapshotNumbers(): Promise<bigint[]> {
-    const out: bigint[] = [];
-    for await (const k of this.db.keys(keys.range(PREFIX.snapshot))) out.push(readU64(k, 1));
+  /** Every snapshot record: block number, and for a pointer the block whose bytes it stands for. */
+  async snapshotRecords(): Promise<{ number: bigint; sameAs: bigint | null; bytes: number }[]> {
+    const out: { number: bigint; sameAs: bigint | null; bytes: number }[] = [];
+    for await (const [k, v] of this.db.iterator(keys.range(PREFIX.snapshot))) out.push({ number: readU64(k, 1), sameAs: pointerSource(v), bytes: v.length });
     return out;
+  }
+
+  async snapshotNumbers(): Promise<bigint[]> {
+    return (await this.snapshotRecords()).map((r) => r.number);
   }
 
   /** Drops every snapshot. The log alone still determines every root; restarts just replay longer. */
