@@ -7,7 +7,7 @@ import { createWalletClient, defineChain, http } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { defaultDevnetGenesis, devnetAccounts } from '../genesis/devnet.ts';
 import { DEFAULT_CONFIG } from '../node/config.ts';
-import { createLogger } from '../node/logger.ts';
+import { createLogger } from '../infra/logger.ts';
 import { startNode } from '../node/verity-node.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -35,7 +35,7 @@ const genesis = { ...defaultDevnetGenesis({ accounts: 10 }), blockIntervalMs: 25
 const node = await startNode(
   { ...DEFAULT_CONFIG, dataDir: dir, rpcPort: 0, sequencerKey: keys[0].privateKey, logLevel: 'silent' },
   genesis,
-  createLogger('silent'),
+  createLogger('verity', 'silent'),
 );
 try {
   const req = (method: string, params: unknown[]) => JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });

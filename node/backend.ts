@@ -260,7 +260,7 @@ export class NodeBackend implements RpcBackend {
     };
   }
 
-  metricsText(): string {
+  metricsText(): Promise<string> {
     return this.chain.metrics.registry.render();
   }
 }

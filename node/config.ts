@@ -1,5 +1,6 @@
 // The one config loader. Precedence: defaults < config file (JSON, optional) < environment < flags.
 import { readFileSync } from 'node:fs';
+import { LOG_LEVELS, type LogLevel } from '../infra/logger.ts';
 import { ConfigError } from './errors.ts';
 
 export interface NodeConfig {
@@ -18,7 +19,7 @@ export interface NodeConfig {
   txpoolMaxTotal: number;
   /** worker threads for sender recovery; 0 = recover on the main thread */
   recoverWorkers: number;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: LogLevel;
 }
 
 export const DEFAULT_CONFIG: NodeConfig = {
@@ -49,8 +50,6 @@ export const ENV_NAMES: Record<keyof NodeConfig, string> = {
   recoverWorkers: 'VERITY_RECOVER_WORKERS',
   logLevel: 'VERITY_LOG_LEVEL',
 };
-
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 function int(setting: string, v: unknown, min: number, max: number): number {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;

@@ -1,24 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsRegistry } from './metrics.ts';
+import { sampleValue } from '../infra/test/exposition.ts';
+import { nodeMetrics } from './metrics.ts';
 
-describe('MetricsRegistry', () => {
-  it('renders counters, tracked gauges and histograms in the Prometheus text format', () => {
-    const r = new MetricsRegistry();
-    const c = r.counter('verity_things_total', 'Things');
-    const g = r.gauge('verity_depth_total', 'Depth');
-    const h = r.histogram('verity_work_seconds', 'Work', [0.1, 1]);
-    c.inc(3);
-    let depth = 5;
-    g.track(() => depth);
-    depth = 6;
-    h.observe(0.05);
-    h.observe(0.5);
-    h.observe(2);
-    const text = r.render();
-    expect(text).toContain('# TYPE verity_things_total counter\nverity_things_total 3\n');
-    expect(text).toContain('verity_depth_total 6\n');
-    expect(text).toContain('verity_work_seconds_bucket{le="0.1"} 1\nverity_work_seconds_bucket{le="1"} 2\nverity_work_seconds_bucket{le="+Inf"} 3\n');
-    expect(text).toContain('verity_work_seconds_sum 2.55\nverity_work_seconds_count 3\n');
-    expect(() => r.counter('verity_things_total', 'again')).toThrow();
+describe('nodeMetrics', () => {
+  it('keeps the dashboard names, labelled component="node"; tracked gauges read their source when scraped', async () => {
+    const m = nodeMetrics();
+    let head = 4;
+    m.headNumber.track(() => head);
+    m.blocksSealedTotal.inc();
+    m.txsIncludedTotal.inc(250);
+    m.blockTxs.observe(250);
+    m.blockSealSeconds.observe(0.004);
+    head = 5;
+    const text = await m.registry.render();
+    const node = { component: 'node' };
+    expect(sampleValue(text, 'verity_head_block_number', node)).toBe(5);
+    expect(sampleValue(text, 'verity_blocks_sealed_total', node)).toBe(1);
+    expect(sampleValue(text, 'verity_txs_included_total', node)).toBe(250);
+    expect(sampleValue(text, 'verity_block_txs_bucket', { ...node, le: '100' })).toBe(0);
+    expect(sampleValue(text, 'verity_block_txs_bucket', { ...node, le: '500' })).toBe(1);
+    expect(sampleValue(text, 'verity_block_seal_seconds_bucket', { ...node, le: '0.005' })).toBe(1);
+    for (const name of ['verity_txpool_pending_total', 'verity_txpool_queued_total', 'verity_txpool_journal_commits_total', 'verity_replayed_blocks_total']) {
+      expect(sampleValue(text, name, node)).toBe(0);
+    }
+    expect(m.txsIncludedTotal.value).toBe(250);
   });
 });

@@ -6,7 +6,7 @@ import { hexToBytes } from '../state-machine/crypto/hash.ts';
 import { NodeBackend } from './backend.ts';
 import { Chain } from './chain/chain.ts';
 import type { NodeConfig } from './config.ts';
-import type { Logger } from './logger.ts';
+import type { Logger } from '../infra/logger.ts';
 import { Sequencer } from './sequencer/sequencer.ts';
 import { DEFAULT_POOL_LIMITS } from './txpool/pool.ts';
 

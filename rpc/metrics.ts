@@ -1,51 +1,32 @@
-// RPC request metrics in the Prometheus text format: a request counter and a latency histogram,
-// labelled by method and outcome. The node's own registry (if the backend exposes one) is appended.
-
-const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-
-interface MethodStats {
-  ok: number;
-  error: number;
-  buckets: number[];
-  sum: number;
-  count: number;
-}
+// RPC request metrics (prom-client through infra/metrics.ts): requests by method and outcome, and
+// answer latency by method. The server appends the node's registry on /metrics.
+import { MetricsRegistry } from '../infra/metrics.ts';
 
 export class RpcMetrics {
-  private readonly byMethod = new Map<string, MethodStats>();
+  readonly registry = new MetricsRegistry('rpc');
+  private readonly requestsTotal = this.registry.counter('verity_rpc_requests_total', 'JSON-RPC requests answered, by method and outcome', ['method', 'outcome']);
+  private readonly durationSeconds = this.registry.histogram('verity_rpc_request_duration_seconds', 'Time to answer one JSON-RPC request', undefined, ['method']);
+  private readonly seen = new Set<string>();
 
   /** `method` must come from a bounded set (the server maps unknown names to "unknown"). */
   observe(method: string, ok: boolean, seconds: number): void {
-    let s = this.byMethod.get(method);
-    if (!s) {
-      s = { ok: 0, error: 0, buckets: BUCKETS.map(() => 0), sum: 0, count: 0 };
-      this.byMethod.set(method, s);
+    if (!this.seen.has(method)) {
+      // both outcomes exist from a method's first request, so an error rate starts from 0
+      this.seen.add(method);
+      this.requestsTotal.inc({ method, outcome: 'ok' }, 0);
+      this.requestsTotal.inc({ method, outcome: 'error' }, 0);
     }
-    if (ok) s.ok++;
-    else s.error++;
-    s.sum += seconds;
-    s.count++;
-    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) s.buckets[i]++;
+    this.requestsTotal.inc({ method, outcome: ok ? 'ok' : 'error' });
+    this.durationSeconds.observe({ method }, seconds);
   }
 
-  requests(method: string): { ok: number; error: number } {
-    const s = this.byMethod.get(method);
-    return { ok: s?.ok ?? 0, error: s?.error ?? 0 };
+  async requests(method: string): Promise<{ ok: number; error: number }> {
+    const { values } = await this.requestsTotal.get();
+    const count = (outcome: string) => values.find((v) => v.labels.method === method && v.labels.outcome === outcome)?.value ?? 0;
+    return { ok: count('ok'), error: count('error') };
   }
 
-  render(): string {
-    const total = ['# HELP verity_rpc_requests_total JSON-RPC requests answered, by method and outcome', '# TYPE verity_rpc_requests_total counter'];
-    const hist = ['# HELP verity_rpc_request_duration_seconds Time to answer one JSON-RPC request', '# TYPE verity_rpc_request_duration_seconds histogram'];
-    for (const [m, s] of [...this.byMethod].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      total.push(`verity_rpc_requests_total{method="${m}",outcome="ok"} ${s.ok}`);
-      total.push(`verity_rpc_requests_total{method="${m}",outcome="error"} ${s.error}`);
-      BUCKETS.forEach((b, i) => hist.push(`verity_rpc_request_duration_seconds_bucket{method="${m}",le="${b}"} ${s.buckets[i]}`));
-      hist.push(
-        `verity_rpc_request_duration_seconds_bucket{method="${m}",le="+Inf"} ${s.count}`,
-        `verity_rpc_request_duration_seconds_sum{method="${m}"} ${s.sum}`,
-        `verity_rpc_request_duration_seconds_count{method="${m}"} ${s.count}`,
-      );
-    }
-    return [...total, ...hist].join('\n') + '\n';
+  render(): Promise<string> {
+    return this.registry.render();
   }
 }

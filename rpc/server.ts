@@ -4,8 +4,8 @@ import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
 import Fastify, { LogController, type FastifyError } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import { pino, type Logger } from 'pino';
 import type { WebSocket } from 'ws';
+import { createLogger, type Logger } from '../infra/logger.ts';
 import type { Address } from '../state-machine/chain/types.ts';
 import { DEFAULT_FEE_VAULT } from '../state-machine/modules/addresses.ts';
 import type { RpcBackend } from './backend.ts';
@@ -82,7 +82,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     wsPingIntervalMs: options.wsPingIntervalMs ?? RPC_DEFAULTS.wsPingIntervalMs,
     cors: options.cors ?? true,
   };
-  const logger = options.logger ?? pino({ level: 'warn' });
+  const logger = options.logger ?? createLogger('verity-rpc', 'warn');
   const log = logger.child({ component: 'rpc' });
   const metrics = new RpcMetrics();
   const feed = new ChainFeed(o.backend, (err) => log.error({ err }, 'subscriber failed'));
@@ -137,7 +137,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
 
   app.get('/metrics', async (_req, reply) => {
     const node = o.backend.metricsText ? await o.backend.metricsText() : '';
-    return reply.type('text/plain; version=0.0.4').send(metrics.render() + node);
+    return reply.type(metrics.registry.contentType).send((await metrics.render()) + node);
   });
 
   // Heartbeat: a peer that vanished without closing (laptop lid, NAT timeout) would otherwise hold

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { VerityError } from '../../state-machine/errors.ts';
 import type { Genesis } from '../../genesis/index.ts';
 import { loadConfig, type NodeConfig } from '../config.ts';
-import { createLogger, type Logger } from '../logger.ts';
+import { createLogger, LOG_LEVELS, type Logger } from '../../infra/logger.ts';
 import { startNode, type RunningNode } from '../verity-node.ts';
 
 export interface CommonFlags {
@@ -25,7 +25,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--recover-workers <n>', 'worker threads for sender recovery, 0 = main thread (default 1)')
     .option('--txpool-max-per-sender <n>', 'pooled txs per sender (default 64)')
     .option('--txpool-max-total <n>', 'pooled txs in all (default 50000)')
-    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON lines)').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']));
+    .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON lines)').choices(LOG_LEVELS));
 }
 
 export function commonConfigFlags(f: CommonFlags): Partial<Record<keyof NodeConfig, unknown>> {
@@ -53,7 +53,7 @@ export async function runUntilSignal(
   banner: (logger: Logger) => void,
   onStopped: () => void = () => undefined,
 ): Promise<RunningNode> {
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger('verity', config.logLevel);
   const node = await startNode(config, genesis, logger);
   banner(logger);
   process.stdout.write(`rpc listening on ${node.url}\n`);

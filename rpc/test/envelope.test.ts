@@ -1,5 +1,6 @@
 // JSON-RPC 2.0 envelope over HTTP: errors, batches, notifications, limits, CORS, metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleValue } from '../../infra/test/exposition.ts';
 import type { RpcServer } from '../server.ts';
 import { post, rpc, startTestServer } from './helpers.ts';
 
@@ -151,10 +152,9 @@ describe('HTTP limits and extras', () => {
     const res = await fetch(`${server.url}/metrics`);
     const text = await res.text();
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
-    const count = (re: RegExp) => Number(text.match(re)?.[1]);
-    expect(count(/verity_rpc_requests_total\{method="eth_chainId",outcome="ok"\} (\d+)/)).toBeGreaterThanOrEqual(1);
-    expect(count(/verity_rpc_requests_total\{method="eth_getBalance",outcome="error"\} (\d+)/)).toBeGreaterThanOrEqual(1);
-    expect(text).toMatch(/verity_rpc_request_duration_seconds_bucket\{method="eth_chainId",le="\+Inf"\} \d+/);
+    expect(sampleValue(text, 'verity_rpc_requests_total', { method: 'eth_chainId', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(text, 'verity_rpc_requests_total', { method: 'eth_getBalance', outcome: 'error' })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(text, 'verity_rpc_request_duration_seconds_bucket', { method: 'eth_chainId', le: '+Inf', component: 'rpc' })).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/^verity_test_blocks 1$/m);
   });
 });

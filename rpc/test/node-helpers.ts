@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/devnet.ts';
 import type { Genesis } from '../../genesis/index.ts';
 import { DEFAULT_CONFIG } from '../../node/config.ts';
-import { createLogger } from '../../node/logger.ts';
+import { createLogger } from '../../infra/logger.ts';
 import { startNode, type RunningNode } from '../../node/verity-node.ts';
 
 /** Devnet-only keys of the public test mnemonic; key 0 is the devnet sequencer. */
@@ -21,7 +21,7 @@ export async function startTempNode(genesis: Genesis): Promise<RunningNode> {
   const node = await startNode(
     { ...DEFAULT_CONFIG, dataDir: dir, rpcPort: 0, sequencerKey: devnetKeys[0].privateKey, logLevel: 'silent' },
     genesis,
-    createLogger('silent'),
+    createLogger('verity', 'silent'),
   );
   return {
     ...node,

@@ -14,7 +14,7 @@ import { loadSpecDataset, type CommittedDataset } from '../datasets/load.ts';
 import { checkpointProof, opLeafProof, reexecuteStep, sampleProof, tensorProofIn, type StepTrace } from '../trainer/reexecute.ts';
 import { readSpecFile } from '../trainer/spec-file.ts';
 import { stateAt } from '../trainer/state-at.ts';
-import { workerLogger } from '../log.ts';
+import { createLogger } from '../../infra/logger.ts';
 import { parseBackend, parseNonNegativeInt, runCommand } from './common.ts';
 
 export interface TraceCommandOptions {
@@ -74,7 +74,7 @@ export function runTrace(opts: TraceCommandOptions): Record<string, unknown> {
   const { spec, baseDir } = readSpecFile(opts.spec);
   if (opts.step < 1 || opts.step > spec.steps) throw new TrainingError('STEP_RANGE', `step ${opts.step} outside 1..${spec.steps}`);
   const dataset = loadSpecDataset(spec, baseDir);
-  const log = workerLogger();
+  const log = createLogger('verity-worker');
   const backend = getBackend(opts.backend, (reason) => log.warn({ requested: opts.backend, using: 'ts' }, reason));
   const store = opts.out === undefined ? undefined : new CheckpointStore(opts.out);
   const prev = stateAt(spec, dataset, backend, opts.step - 1, store);

@@ -6,7 +6,7 @@ import { loadSpecDataset } from '../datasets/load.ts';
 import { readSpecFile } from '../trainer/spec-file.ts';
 import { train } from '../trainer/train.ts';
 import { ProgressBar } from './progress.ts';
-import { workerLogger } from '../log.ts';
+import { createLogger } from '../../infra/logger.ts';
 import { parseBackend, runCommand } from './common.ts';
 
 export interface TrainCommandOptions {
@@ -19,7 +19,7 @@ export interface TrainCommandOptions {
 export function runTrain(opts: TrainCommandOptions): Record<string, unknown> {
   const { spec, baseDir } = readSpecFile(opts.spec);
   const dataset = loadSpecDataset(spec, baseDir);
-  const log = workerLogger();
+  const log = createLogger('verity-worker');
   const backend = getBackend(opts.backend, (reason) => log.warn({ requested: opts.backend, using: 'ts' }, reason));
   const store = opts.out === undefined ? undefined : new CheckpointStore(opts.out, { background: true });
   const bar = new ProgressBar(spec.steps);

@@ -1,27 +1,20 @@
-// Durable file writes off the training thread. A worker thread runs the same temp-file + fsync +
-// rename + directory-fsync sequence as writeFileAtomic, in submission order; flush() blocks until
-// every submitted write is durable (Atomics.wait on a shared counter) and rethrows the first failure.
+// Durable file writes off the training thread. A worker thread runs infra's atomic write sequence
+// (temp file, fsync, rename, directory fsync) in submission order; flush() blocks until every
+// submitted write is durable (Atomics.wait on a shared counter) and rethrows the first failure.
+import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { ATOMIC_WRITE_SOURCE, tempNameFor } from '../../infra/atomic-file.ts';
 import { VerityError } from '../../state-machine/errors.ts';
 
 // Plain JavaScript so the worker needs no TypeScript loader.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
+${ATOMIC_WRITE_SOURCE}
 const done = new Int32Array(workerData.shared);
 parentPort.on('message', (m) => {
   try {
-    const fd = fs.openSync(m.tmp, 'w');
-    try {
-      let off = 0;
-      while (off < m.bytes.length) off += fs.writeSync(fd, m.bytes, off, m.bytes.length - off);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(m.tmp, m.file);
-    const dfd = fs.openSync(m.dir, 'r');
-    try { fs.fsyncSync(dfd); } finally { fs.closeSync(dfd); }
+    writeSteps(fs, m.file, m.tmp, m.dir, m.bytes);
   } catch (e) {
     parentPort.postMessage({ error: String(e && e.message ? e.message : e), file: m.file });
     Atomics.store(done, 1, 1);
@@ -54,11 +47,11 @@ export class BackgroundWriter {
     this.worker.unref();
   }
 
-  /** Queues an atomic, durable write of `bytes` to `file` (via `tmp` in directory `dir`). */
-  write(file: string, tmp: string, dir: string, bytes: Uint8Array): void {
+  /** Queues an atomic, durable write of `bytes` to `file`. */
+  write(file: string, bytes: Uint8Array): void {
     const own = bytes.slice(); // the codec may hand out a view of a pooled buffer: send a copy
     this.submitted++;
-    this.worker.postMessage({ file, tmp, dir, bytes: own }, [own.buffer]);
+    this.worker.postMessage({ file, tmp: tempNameFor(file), dir: dirname(file), bytes: own }, [own.buffer]);
   }
 
   /** Blocks until every queued write is durable; throws if any failed. */

@@ -1,12 +1,12 @@
 // Checkpoint store on disk, content-addressed by C_t:
 //   <dir>/checkpoints/<C_t hex>.ckpt   msgpack {v: 1, tensors: [{dtype, shape, data: LE bytes}]}
 //   <dir>/runs/<spec hash hex>.json    run manifest: checkpoint steps and roots, traceRoot, result
-// Every file is written to a temp name, fsynced, renamed into place, and the directory fsynced, so
+// Every file is written with infra's atomic write (temp name, fsync, rename, directory fsync), so
 // a crash leaves either the old file or the new one; with `background` those writes run on a worker
 // thread in submission order. Reads re-hash and refuse a corrupt checkpoint.
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from '../../infra/atomic-file.ts';
 import { bytesToHex, type Hex } from '../../state-machine/crypto/hash.ts';
 import { pack, unpack } from '../../state-machine/codec/msgpack.ts';
 import { VerityError } from '../../state-machine/errors.ts';
@@ -41,30 +41,6 @@ export interface RunManifest {
   modelHash?: Hex;
   testAccuracy?: number;
   backend?: string;
-}
-
-/** Writes bytes to `file` atomically and durably. */
-function tmpName(file: string): string {
-  return `${file}.${randomBytes(6).toString('hex')}.tmp`;
-}
-
-export function writeFileAtomic(file: string, dir: string, bytes: Uint8Array): void {
-  const tmp = tmpName(file);
-  const fd = openSync(tmp, 'w');
-  try {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
-  const dfd = openSync(dir, 'r');
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
-  }
 }
 
 /** A byte view of the tensor (the codec copies it). */
@@ -107,13 +83,13 @@ export class CheckpointStore {
     return join(this.ckptDir, `${root.slice(2)}.ckpt`);
   }
 
-  private write(file: string, dir: string, bytes: Uint8Array): void {
+  private write(file: string, bytes: Uint8Array): void {
     if (this.writer === undefined) {
-      writeFileAtomic(file, dir, bytes);
+      writeFileAtomic(file, bytes);
       return;
     }
     this.queued.add(file);
-    this.writer.write(file, tmpName(file), dir, bytes);
+    this.writer.write(file, bytes);
   }
 
   /** Waits until every queued write is durable (no-op for a synchronous store). */
@@ -143,7 +119,7 @@ export class CheckpointStore {
       v: 1,
       tensors: state.map((t) => ({ dtype: t.dtype, shape: t.shape.slice(), data: toBytes(t) })),
     };
-    this.write(file, this.ckptDir, pack(body));
+    this.write(file, pack(body));
     return root;
   }
 
@@ -160,7 +136,7 @@ export class CheckpointStore {
   }
 
   writeManifest(m: RunManifest): void {
-    this.write(join(this.runDir, `${m.specHash.slice(2)}.json`), this.runDir, new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`));
+    this.write(join(this.runDir, `${m.specHash.slice(2)}.json`), new TextEncoder().encode(`${JSON.stringify(m, null, 2)}\n`));
   }
 
   readManifest(specHash: Hex): RunManifest | undefined {
