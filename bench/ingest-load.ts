@@ -3,7 +3,7 @@
 // sends them with eth_sendRawTransaction in JSON-RPC batches over a few connections, then polls until
 // every sender's last tx has a receipt. Prints one JSON line with the timings.
 import { hexToBytes, bytesToHex } from '../state-machine/crypto/hash.ts';
-import type { Address } from '../state-machine/chain/types.ts';
+import type { Address } from '../state-machine/types.ts';
 import { rpcBatch } from '../node/devnet/rpc-batch.ts';
 import { signTx } from '../node/devnet/sign-tx.ts';
 

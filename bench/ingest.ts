@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { devnetAccounts } from '../genesis/index.ts';
 import { bytesToHex, hexToBytes } from '../state-machine/crypto/hash.ts';
-import type { Address } from '../state-machine/chain/types.ts';
+import type { Address } from '../state-machine/types.ts';
 import { rpcBatch as rpc } from '../node/devnet/rpc-batch.ts';
 import { signTx } from '../node/devnet/sign-tx.ts';
 import type { LoadJob, LoadResult } from './ingest-load.ts';

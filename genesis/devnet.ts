@@ -5,8 +5,11 @@ import { mnemonicToSeedSync } from '@scure/bip39';
 import { bytesToHex } from '../state-machine/crypto/hash.ts';
 import { privateKeyToAddress } from '../state-machine/tx/recover.ts';
 import { DEFAULT_FEE_VAULT } from '../state-machine/modules/addresses.ts';
-import type { Address } from '../state-machine/chain/types.ts';
+import type { Address } from '../state-machine/types.ts';
 import type { Hex } from '../state-machine/crypto/hash.ts';
+import { slashingParams } from '../state-machine/modules/slashing/params.ts';
+import { stakeParams } from '../state-machine/modules/stake/params.ts';
+import { taskParams } from '../state-machine/modules/task/params.ts';
 import type { Genesis } from './schema.ts';
 
 /** Public test mnemonic (anvil/hardhat default). Devnet only. */
@@ -17,6 +20,8 @@ export const DEVNET_NOTE =
   'DEVNET ONLY: accounts are derived from the public test mnemonic "test test ... junk"; anyone can spend them.';
 export const FEE_VAULT_ADDRESS: Address = DEFAULT_FEE_VAULT;
 const ETHER = 10n ** 18n;
+/** Stake bonded at genesis for each of devnet accounts 1-9. */
+export const GENESIS_BOND = 100n * ETHER;
 
 export interface DevnetAccount {
   /** always 'devnet-only': these keys are public */
@@ -42,7 +47,7 @@ export function devnetAccounts(n = 10): DevnetAccount[] {
   return out;
 }
 
-/** Devnet genesis: 10 test accounts with 10000 ETH each, account 0 as sequencer. Devnet only. */
+/** Devnet genesis: 10 test accounts with 10000 ETH each, account 0 as sequencer, 1-9 staked. Devnet only. */
 export function defaultDevnetGenesis(opts: { timestamp?: bigint; accounts?: number } = {}): Genesis {
   const accounts = devnetAccounts(opts.accounts ?? 10);
   const alloc: Record<Address, bigint> = {};
@@ -59,7 +64,10 @@ export function defaultDevnetGenesis(opts: { timestamp?: bigint; accounts?: numb
     sequencer: accounts[0].address,
     modules: {
       accounts: { feeVault: FEE_VAULT_ADDRESS },
-      stake: { unbondingPeriodBlocks: 100n, minBond: ETHER },
+      // accounts 1-9 start staked so that workers (solver 1, verifiers 2-3, extras 4-9) can join at once
+      stake: { ...stakeParams.defaults(), bonds: Object.fromEntries(accounts.slice(1).map((a) => [a.address, GENESIS_BOND])) },
+      slashing: slashingParams.defaults(),
+      task: taskParams.defaults(),
     },
     alloc,
   };

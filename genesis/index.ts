@@ -1,5 +1,5 @@
 // Genesis: schema, JSON loader with field-naming validation, and the devnet default.
-export type { Genesis, BaseFeeParams, StakeParams, AccountsParams } from './schema.ts';
+export type { Genesis, BaseFeeParams, ModuleParams, StakeParams, AccountsParams, SlashingParams, TaskParams } from './schema.ts';
 export { parseGenesis, genesisToJson } from './parse.ts';
 export {
   defaultDevnetGenesis,

@@ -1,52 +1,43 @@
 // Genesis JSON ⇄ Genesis. Amounts are JSON strings (decimal or 0x hex) or safe integers; every error
 // is a ValidationError naming the offending field as a dotted path.
-import { ValidationError, UINT256_MAX } from '../state-machine/errors.ts';
-import type { Address } from '../state-machine/chain/types.ts';
+import { MODULE_PARAMS } from '../state-machine/app.ts';
+import { UINT256_MAX, ValidationError } from '../state-machine/errors.ts';
 import { MODULE_ADDRESSES } from '../state-machine/modules/addresses.ts';
-import type { Genesis } from './schema.ts';
+import {
+  MAX_U64,
+  addressField,
+  amountsByAddress,
+  amountsToJson,
+  bigintField,
+  dec,
+  knownKeys,
+  objectField as obj,
+  type Json,
+  type JsonObject,
+} from '../state-machine/params/fields.ts';
+import type { Genesis, ModuleParams } from './schema.ts';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type JsonObject = { [k: string]: Json };
-
-const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
-const DEC_RE = /^(0|[1-9][0-9]*)$/;
-const HEX_RE = /^0x[0-9a-fA-F]+$/;
 /** Chain ids must fit the EIP-155 v arithmetic of common tooling. */
 const MAX_CHAIN_ID = (1n << 53n) - 1n;
-const MAX_U64 = (1n << 64n) - 1n;
 const MODULE_ADDRESS_SET = new Set<string>(Object.values(MODULE_ADDRESSES));
+const MODULE_NAMES = Object.keys(MODULE_PARAMS) as (keyof ModuleParams)[];
 
-function obj(v: Json | undefined, field: string): JsonObject {
-  if (v === null || v === undefined || typeof v !== 'object' || Array.isArray(v)) {
-    throw new ValidationError(field, 'must be an object');
-  }
-  return v;
+function parseModules(v: Json | undefined): ModuleParams {
+  const mods = obj(v, 'modules');
+  knownKeys(mods, 'modules', MODULE_NAMES);
+  const out: Partial<Record<keyof ModuleParams, unknown>> = {};
+  for (const name of MODULE_NAMES) out[name] = MODULE_PARAMS[name].parse(mods[name], `modules.${name}`);
+  return out as ModuleParams;
 }
 
-function bigintField(v: Json | undefined, field: string, min = 0n, max = UINT256_MAX): bigint {
-  let n: bigint;
-  if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v)) throw new ValidationError(field, 'must be an integer (use a string for large values)');
-    n = BigInt(v);
-  } else if (typeof v === 'string' && (DEC_RE.test(v) || HEX_RE.test(v))) {
-    n = BigInt(v);
-  } else {
-    throw new ValidationError(field, 'must be a non-negative integer: a decimal or 0x-hex string');
-  }
-  if (n < min) throw new ValidationError(field, `must be at least ${min}`);
-  if (n > max) throw new ValidationError(field, `must be at most ${max}`);
-  return n;
+function moduleToJson<K extends keyof ModuleParams>(name: K, m: ModuleParams): JsonObject {
+  return MODULE_PARAMS[name].toJson(m[name]);
 }
 
-function addressField(v: Json | undefined, field: string): Address {
-  if (typeof v !== 'string' || !ADDRESS_RE.test(v)) throw new ValidationError(field, 'must be a 0x-prefixed 20-byte hex address');
-  return v.toLowerCase() as Address;
-}
-
-function knownKeys(o: JsonObject, field: string, keys: readonly string[]): void {
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k)) throw new ValidationError(field ? `${field}.${k}` : k, 'unknown field');
-  }
+function modulesToJson(m: ModuleParams): JsonObject {
+  const out: JsonObject = {};
+  for (const name of MODULE_NAMES) out[name] = moduleToJson(name, m);
+  return out;
 }
 
 /** Validates a parsed JSON value (or a JSON string) and returns the typed genesis. */
@@ -88,49 +79,21 @@ export function parseGenesis(input: string | unknown): Genesis {
   }
   const sequencer = addressField(g.sequencer, 'sequencer');
 
-  const mods = obj(g.modules, 'modules');
-  knownKeys(mods, 'modules', ['accounts', 'stake']);
-  const acc = obj(mods.accounts, 'modules.accounts');
-  knownKeys(acc, 'modules.accounts', ['feeVault']);
-  const st = obj(mods.stake, 'modules.stake');
-  knownKeys(st, 'modules.stake', ['unbondingPeriodBlocks', 'minBond']);
-  const feeVault = addressField(acc.feeVault, 'modules.accounts.feeVault');
-  if (MODULE_ADDRESS_SET.has(feeVault)) throw new ValidationError('modules.accounts.feeVault', 'must not be a module address');
-  const modules = {
-    accounts: { feeVault },
-    stake: {
-      unbondingPeriodBlocks: bigintField(st.unbondingPeriodBlocks, 'modules.stake.unbondingPeriodBlocks', 1n, MAX_U64),
-      minBond: bigintField(st.minBond, 'modules.stake.minBond'),
-    },
-  };
+  const modules = parseModules(g.modules);
 
-  const allocJson = obj(g.alloc, 'alloc');
-  const alloc: Record<Address, bigint> = {};
+  const alloc = amountsByAddress(g.alloc, 'alloc', MODULE_ADDRESS_SET);
   let supply = 0n;
-  for (const [k, v] of Object.entries(allocJson)) {
-    const field = `alloc.${k}`;
-    const a = addressField(k, field);
-    if (a in alloc) throw new ValidationError(field, 'duplicate address (addresses are case-insensitive)');
-    if (MODULE_ADDRESS_SET.has(a)) throw new ValidationError(field, 'module addresses cannot hold genesis allocations');
-    const amount = bigintField(v, field);
-    supply += amount;
-    if (supply > UINT256_MAX) throw new ValidationError(field, 'total allocation exceeds 2^256-1');
-    alloc[a] = amount;
-  }
+  for (const amount of Object.values(alloc)) supply += amount;
+  for (const amount of Object.values(modules.stake.bonds)) supply += amount;
+  if (supply > UINT256_MAX) throw new ValidationError('modules.stake.bonds', 'allocations and genesis bonds together exceed 2^256-1');
 
   const out: Genesis = { chainId, timestamp, gasLimit, baseFee, blockIntervalMs: interval, sequencer, modules, alloc };
   if (typeof g.note === 'string') out.note = g.note;
   return out;
 }
 
-function dec(n: bigint): string {
-  return n.toString(10);
-}
-
 /** Canonical JSON form (amounts as decimal strings), readable back by parseGenesis. */
 export function genesisToJson(g: Genesis): string {
-  const alloc: Record<string, string> = {};
-  for (const a of Object.keys(g.alloc).sort()) alloc[a] = dec(g.alloc[a as Address]);
   const body = {
     ...(g.note !== undefined ? { note: g.note } : {}),
     chainId: dec(g.chainId),
@@ -144,14 +107,8 @@ export function genesisToJson(g: Genesis): string {
     },
     blockIntervalMs: g.blockIntervalMs,
     sequencer: g.sequencer,
-    modules: {
-      accounts: { feeVault: g.modules.accounts.feeVault },
-      stake: {
-        unbondingPeriodBlocks: dec(g.modules.stake.unbondingPeriodBlocks),
-        minBond: dec(g.modules.stake.minBond),
-      },
-    },
-    alloc,
+    modules: modulesToJson(g.modules),
+    alloc: amountsToJson(g.alloc),
   };
   return `${JSON.stringify(body, null, 2)}\n`;
 }

@@ -3,7 +3,8 @@
 // LevelDB and sequencing concerns.
 import type { EventEmitter } from 'node:events';
 import type { Bytes, Hex } from '../state-machine/crypto/hash.ts';
-import type { Address, Block, CallMsg, CallResult, Log, Receipt, SignedTx } from '../state-machine/chain/types.ts';
+import type { Block, CallMsg, CallResult, Receipt, SignedTx } from '../state-machine/chain/types.ts';
+import type { Address, Log } from '../state-machine/types.ts';
 import type { StateProof } from '../state-machine/store/proof.ts';
 
 /** 'latest' | 'pending' | 'earliest' | 'safe' | 'finalized' | a block number */

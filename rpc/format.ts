@@ -2,7 +2,8 @@
 // hex, absent positions are null. viem's and ethers' formatters read exactly these fields.
 import { RLP } from '@ethereumjs/rlp';
 import { bytesToHex, hexToBytes, keccak256, type Bytes, type Hex } from '../state-machine/crypto/hash.ts';
-import type { Address, Block, BlockHeader, Log, Receipt, SignedTx } from '../state-machine/chain/types.ts';
+import type { Block, BlockHeader, Receipt, SignedTx } from '../state-machine/chain/types.ts';
+import type { Address, Log } from '../state-machine/types.ts';
 import { effectiveGasPrice } from '../state-machine/chain/fees.ts';
 import type { LocatedLog, TxLocation } from './backend.ts';
 

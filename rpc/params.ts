@@ -2,7 +2,7 @@
 // value or throws a -32602 error whose message names the argument ("invalid argument 1 (block):
 // ..."), the way geth reports bad params.
 import type { Bytes, Hex } from '../state-machine/crypto/hash.ts';
-import type { Address } from '../state-machine/chain/types.ts';
+import type { Address } from '../state-machine/types.ts';
 import type { BlockTag, LogFilter } from './backend.ts';
 import { invalidParams } from './errors.ts';
 

@@ -3,7 +3,7 @@
 // (the server calls `release()` after each response), so a client never sees a notification for an
 // id it does not know yet.
 import type { Hex } from '../state-machine/crypto/hash.ts';
-import type { Address } from '../state-machine/chain/types.ts';
+import type { Address } from '../state-machine/types.ts';
 import type { RpcBackend } from './backend.ts';
 import { logMatches, type ChainFeed } from './feed.ts';
 import { formatHeader, formatLog, formatTx, type Json } from './format.ts';

@@ -1,16 +1,7 @@
 // Public API of the deterministic chain core. node/, rpc/, bridge/ and worker/ import from here.
 export type { Bytes, Hex } from './crypto/hash.ts';
-export type {
-  AccessListItem,
-  Address,
-  Block,
-  BlockHeader,
-  CallMsg,
-  CallResult,
-  Log,
-  Receipt,
-  SignedTx,
-} from './chain/types.ts';
+export type { Address, Log } from './types.ts';
+export type { AccessListItem, Block, BlockHeader, CallMsg, CallResult, Receipt, SignedTx } from './chain/types.ts';
 
 // chain state, blocks, fees
 export { ChainState, GasAllowanceError, MODULES, ZERO_ADDRESS } from './chain/state.ts';

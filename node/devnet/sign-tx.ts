@@ -4,7 +4,7 @@ import { createFeeMarket1559Tx, createLegacyTx } from '@ethereumjs/tx';
 import { bytesToUint, type Bytes, type Hex } from '../../state-machine/crypto/hash.ts';
 import { signDigest } from '../../state-machine/tx/recover.ts';
 import { chainCommon } from '../../state-machine/tx/common.ts';
-import type { Address } from '../../state-machine/chain/types.ts';
+import type { Address } from '../../state-machine/types.ts';
 
 export interface TxFields {
   chainId: bigint;

@@ -2,7 +2,8 @@
 // the sender's state nonce is "pending" (executable now), the rest is "queued" (waits for a gap to
 // fill). A tx with the nonce of a pooled one replaces it only with a fee bump of at least 10 % on both
 // the fee cap and the tip. Rejections use geth's messages (see ../errors.ts).
-import type { Address, SignedTx } from '../../state-machine/chain/types.ts';
+import type { SignedTx } from '../../state-machine/chain/types.ts';
+import type { Address } from '../../state-machine/types.ts';
 import type { Hex } from '../../state-machine/crypto/hash.ts';
 import { txPoolErrors } from '../errors.ts';
 

@@ -1,6 +1,6 @@
 // How a JSON-RPC method is declared: positional argument parsers plus a handler. Parsing happens
 // here so every method reports bad or missing params the same way (-32602 naming the argument).
-import type { Address } from '../../state-machine/chain/types.ts';
+import type { Address } from '../../state-machine/types.ts';
 import type { RpcBackend } from '../backend.ts';
 import { invalidParams } from '../errors.ts';
 import type { ChainFeed } from '../feed.ts';

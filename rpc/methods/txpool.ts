@@ -1,6 +1,7 @@
 // geth's txpool namespace, for looking into the pool on a devnet. A sender's transactions are
 // "pending" while their nonces run on from the account's nonce without a gap, "queued" after one.
-import type { Address, SignedTx } from '../../state-machine/chain/types.ts';
+import type { SignedTx } from '../../state-machine/chain/types.ts';
+import type { Address } from '../../state-machine/types.ts';
 import type { RpcBackend } from '../backend.ts';
 import { formatTx, qty, type JsonObject } from '../format.ts';
 import { method, type MethodTable } from './method.ts';

@@ -3,7 +3,7 @@
 // ABI with its event from the receipt and from eth_getLogs, a view call, newHeads over WebSocket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createPublicClient, createWalletClient, decodeAbiParameters, defineChain, http, parseEventLogs, webSocket, type PublicClient,
+  createPublicClient, createWalletClient, decodeAbiParameters, defineChain, getAbiItem, http, parseEventLogs, webSocket, type PublicClient,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { Genesis } from '../../genesis/index.ts';
@@ -76,7 +76,7 @@ describe('viem against a real node', () => {
       address: stake, abi: stakeAbi, eventName: 'Bonded', args: { staker: alice.address }, fromBlock: 0n,
     });
     expect(fromLogs.map((l) => l.transactionHash)).toContain(hash);
-    const viaGetLogs = await client.getLogs({ address: stake, event: stakeAbi[9], fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber });
+    const viaGetLogs = await client.getLogs({ address: stake, event: getAbiItem({ abi: stakeAbi, name: 'Bonded' }), fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber });
     expect(viaGetLogs[0]).toMatchObject({ transactionHash: hash, logIndex: bonded.logIndex, args: bonded.args });
     const after = await client.readContract({ address: stake, abi: stakeAbi, functionName: 'stakeOf', args: [alice.address] });
     expect(after).toBe(before + 2n * ETHER);

@@ -4,7 +4,8 @@
 // The end-to-end tests run against the real node instead.
 import { EventEmitter } from 'node:events';
 import { bytesToHex, concatBytes, hexToBytes, keccak256, uintToBytes, type Bytes, type Hex } from '../../state-machine/crypto/hash.ts';
-import type { Address, Block, CallMsg, CallResult, Log, Receipt, SignedTx } from '../../state-machine/chain/types.ts';
+import type { Block, CallMsg, CallResult, Receipt, SignedTx } from '../../state-machine/chain/types.ts';
+import type { Address, Log } from '../../state-machine/types.ts';
 import { logsBloom, bloomOr } from '../../state-machine/chain/bloom.ts';
 import { effectiveGasPrice } from '../../state-machine/chain/fees.ts';
 import { decodeTransaction } from '../../state-machine/tx/decode.ts';

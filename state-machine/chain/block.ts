@@ -3,7 +3,7 @@
 //   txRoot       = merkleRoot(tx hashes)                      (sha256 nodes, merkle/tree.ts)
 //   receiptsRoot = merkleRoot(sha256(consensus receipt RLP))  (sha256 nodes)
 //   withdrawalsRoot = root of the empty depth-32 keccak tree  (no withdrawals yet)
-import type { Genesis } from '../../genesis/schema.ts';
+import type { Genesis } from '../genesis.ts';
 import { ZERO_HASH, bytesToHex, hexToBytes, isHex, keccak256, sha256Of, type Bytes, type Hex } from '../crypto/hash.ts';
 import { merkleRoot, zeroHash } from '../merkle/tree.ts';
 import type { BlockEnv } from '../modules/framework.ts';
@@ -19,7 +19,8 @@ import { nextBaseFee } from './fees.ts';
 import { blockHash, blockSigner } from './header.ts';
 import { encodeReceipt } from './receipt.ts';
 import type { ChainState } from './state.ts';
-import type { Address, Block, BlockHeader, Receipt, SignedTx } from './types.ts';
+import type { Block, BlockHeader, Receipt, SignedTx } from './types.ts';
+import type { Address } from '../types.ts';
 
 export const WITHDRAWALS_TREE_DEPTH = 32;
 export const EMPTY_WITHDRAWALS_ROOT: Hex = bytesToHex(zeroHash(WITHDRAWALS_TREE_DEPTH, keccak256));
@@ -47,12 +48,19 @@ export interface BuildResult {
 }
 
 export function blockEnvFromHeader(h: BlockHeader): BlockEnv {
-  return { number: h.number, timestamp: h.timestamp, baseFee: h.baseFee, gasLimit: h.gasLimit, sequencer: h.sequencer };
+  return { number: h.number, timestamp: h.timestamp, baseFee: h.baseFee, gasLimit: h.gasLimit, sequencer: h.sequencer, parentHash: h.parentHash };
 }
 
 /** The environment of the block that would follow `parent` (for 'pending' calls and the mempool). */
 export function nextBlockEnv(parent: BlockHeader, g: Genesis, timestamp: bigint): BlockEnv {
-  return { number: parent.number + 1n, timestamp, baseFee: nextBaseFee(parent, g.baseFee), gasLimit: g.gasLimit, sequencer: g.sequencer };
+  return {
+    number: parent.number + 1n,
+    timestamp,
+    baseFee: nextBaseFee(parent, g.baseFee),
+    gasLimit: g.gasLimit,
+    sequencer: g.sequencer,
+    parentHash: blockHash(parent),
+  };
 }
 
 export function genesisBlock(g: Genesis, state: ChainState): Block {

@@ -2,7 +2,7 @@
 // taken from byte pairs (0,1), (2,3), (4,5) of keccak256(item) each set one bit, counted from the
 // end of the 256-byte array.
 import { bytesToHex, hexToBytes, keccak256, type Bytes, type Hex } from '../crypto/hash.ts';
-import type { Log } from './types.ts';
+import type { Log } from '../types.ts';
 
 export const BLOOM_BYTES = 256;
 /** The bloom of no logs (most receipts). */

@@ -2,7 +2,7 @@
 // transfer, module dispatch with per-method gas, fee payment to the fee vault, receipts.
 import { bytesToHex, type Hex } from '../crypto/hash.ts';
 import { ArithmeticError, checkedAdd, checkedMul } from '../errors.ts';
-import type { Genesis } from '../../genesis/schema.ts';
+import type { Genesis } from '../genesis.ts';
 import { bumpNonce, credit, debit, getAccount, transfer } from '../modules/accounts/ledger.ts';
 import { MODULE_ADDRESSES } from '../modules/addresses.ts';
 import type { BlockEnv, ModuleRegistry } from '../modules/framework.ts';
@@ -11,7 +11,8 @@ import type { StateStore } from '../store/store.ts';
 import { logsBloomHex } from './bloom.ts';
 import { TxInvalidError } from './errors.ts';
 import { effectiveGasPrice, intrinsicGas } from './fees.ts';
-import type { AccessListItem, Address, CallResult, Receipt, SignedTx } from './types.ts';
+import type { AccessListItem, CallResult, Receipt, SignedTx } from './types.ts';
+import type { Address } from '../types.ts';
 
 const RESERVED = new Set<string>(Object.values(MODULE_ADDRESSES));
 

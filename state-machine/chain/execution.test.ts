@@ -155,7 +155,7 @@ describe('module calls', () => {
     const fail = await signTx(c.genesis, alice, { to: MODULE_ADDRESSES.stake, nonce: 0, data });
     const { receipts } = c.build([fail, nonPayable]);
     expect(receipts.map((r) => r.status)).toEqual([0, 0]);
-    expect(receipts[0].revertReason).toBe('beginUnbond: insufficient stake');
+    expect(receipts[0].revertReason).toBe('beginUnbond: insufficient unlocked stake (0 < 5)');
     expect(receipts[1].revertReason).toBe('non-payable method');
     expect(receipts[0].gasUsed).toBe(intrinsicGas({ data: hexToBytes(data) }) + 60_000n);
     expect(receipts[0].logs).toEqual([]);

@@ -1,6 +1,6 @@
 // Gas and fee rules: intrinsic gas (Ethereum's, without contract creation), the EIP-1559 base fee,
 // and the effective gas price. Fees go whole to the fee vault (no burn).
-import type { BaseFeeParams } from '../../genesis/schema.ts';
+import type { BaseFeeParams } from '../genesis.ts';
 import type { AccessListItem, BlockHeader } from './types.ts';
 
 export const TX_BASE_GAS = 21_000n;

@@ -7,7 +7,8 @@ import { RLP } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
 import { bytesToHex, hexToBytes, keccak256, type Hex } from '../crypto/hash.ts';
 import { recoverDigestSigner } from '../tx/recover.ts';
-import type { Address, BlockHeader } from './types.ts';
+import type { BlockHeader } from './types.ts';
+import type { Address } from '../types.ts';
 
 export function blockHash(h: BlockHeader): Hex {
   const u = bigIntToUnpaddedBytes;

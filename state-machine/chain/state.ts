@@ -1,24 +1,23 @@
 // ChainState: the whole deterministic state of the chain (one StateStore) plus the genesis it grew
 // from and the modules that act on it.
-import type { Genesis } from '../../genesis/schema.ts';
+import type { Genesis } from '../genesis.ts';
 import { equalBytes, type Bytes, type Hex } from '../crypto/hash.ts';
 import { readWord } from '../store/words.ts';
 import { VerityError } from '../errors.ts';
-import { accountsModule } from '../modules/accounts/module.ts';
 import { getAccount, getTotalSupply } from '../modules/accounts/ledger.ts';
 import { ACCOUNT_KEY_PREFIX, SUPPLY_KEY } from '../modules/accounts/keys.ts';
 import { MODULE_CODE } from '../modules/addresses.ts';
-import { ModuleRegistry, type BlockEnv, type Module } from '../modules/framework.ts';
+import { MODULES } from '../app.ts';
+import { ModuleRegistry, type BlockEnv } from '../modules/framework.ts';
 import { RevertError } from '../modules/revert.ts';
-import { stakeModule } from '../modules/stake/module.ts';
 import type { StateProof } from '../store/proof.ts';
 import { StateStore } from '../store/store.ts';
 import { SupplyInvariantError } from './errors.ts';
 import { runMessage, type ExecutionState, type MessageResult } from './execute.ts';
-import type { Address, CallMsg, CallResult } from './types.ts';
+import type { CallMsg, CallResult } from './types.ts';
+import type { Address } from '../types.ts';
 
-/** The modules of this chain, in hook order. */
-export const MODULES: readonly Module[] = [accountsModule, stakeModule];
+export { MODULES };
 const registry = new ModuleRegistry(MODULES);
 
 function hasPrefix(key: Bytes, prefix: Bytes): boolean {
@@ -26,6 +25,13 @@ function hasPrefix(key: Bytes, prefix: Bytes): boolean {
   for (let i = 0; i < prefix.length; i++) if (key[i] !== prefix[i]) return false;
   return true;
 }
+
+/** The environment genesis hooks run in (block 0). */
+export function genesisEnv(g: Genesis): BlockEnv {
+  return { number: 0n, timestamp: g.timestamp, baseFee: g.baseFee.initial, gasLimit: g.gasLimit, sequencer: g.sequencer, parentHash: ZERO_HASH_HEX };
+}
+
+const ZERO_HASH_HEX: Hex = `0x${'00'.repeat(32)}`;
 
 export const ZERO_ADDRESS: Address = '0x0000000000000000000000000000000000000000';
 
@@ -55,7 +61,7 @@ export class ChainState implements ExecutionState {
   /** The state after genesis: allocations credited, every module's genesis hook run. */
   static fromGenesis(g: Genesis): ChainState {
     const s = new ChainState(g, new StateStore());
-    const env: BlockEnv = { number: 0n, timestamp: g.timestamp, baseFee: g.baseFee.initial, gasLimit: g.gasLimit, sequencer: g.sequencer };
+    const env = genesisEnv(g);
     for (const m of MODULES) m.initGenesis?.({ store: s.store, genesis: g, env });
     return s;
   }
@@ -167,7 +173,7 @@ export class ChainState implements ExecutionState {
     const supply = this.totalSupply();
     if (sum !== supply) throw new SupplyInvariantError(`balances sum to ${sum}, total supply is ${supply}`, { sum, supply });
     const g = this.genesis;
-    const hook = { store: this.store, genesis: g, env: env ?? { number: 0n, timestamp: g.timestamp, baseFee: g.baseFee.initial, gasLimit: g.gasLimit, sequencer: g.sequencer } };
+    const hook = { store: this.store, genesis: g, env: env ?? genesisEnv(g) };
     for (const m of this.registry.modules) m.checkInvariants?.(hook);
   }
 }

@@ -1,9 +1,7 @@
 // Data types shared by the state machine, the node and the RPC server. The state machine owns them;
 // node/ persists them (msgpack) and rpc/ formats them as Ethereum JSON.
 import type { Bytes, Hex } from '../crypto/hash.ts';
-
-/** 0x + 40 lowercase hex digits. */
-export type Address = Hex;
+import type { Address, Log } from '../types.ts';
 
 /** EIP-2930 access list entry (type-2 transactions only). */
 export interface AccessListItem {
@@ -33,12 +31,6 @@ export interface SignedTx {
   s: bigint;
   /** EIP-2930 access list; empty or absent for legacy transactions */
   accessList?: AccessListItem[];
-}
-
-export interface Log {
-  address: Address;
-  topics: Hex[];
-  data: Hex;
 }
 
 export interface Receipt {

@@ -1,5 +1,5 @@
 // Fixed system addresses of the native modules (ARCHITECTURE.md) and their 1-byte state-key prefixes.
-import type { Address } from '../chain/types.ts';
+import type { Address } from '../types.ts';
 
 export const MODULE_ADDRESSES = {
   accounts: '0x0000000000000000000000000000000000000a01',

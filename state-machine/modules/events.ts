@@ -1,7 +1,7 @@
 // Module events as Ethereum logs: topic0 = keccak256(event signature), indexed args as topics,
 // the rest ABI-encoded in data (viem does the encoding).
 import { encodeAbiParameters, toEventSelector, type AbiEvent } from 'viem';
-import type { Address, Log } from '../chain/types.ts';
+import type { Address, Log } from '../types.ts';
 import type { Hex } from '../crypto/hash.ts';
 
 const selectors = new Map<AbiEvent, Hex>();

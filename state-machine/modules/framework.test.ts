@@ -40,7 +40,7 @@ function setup(): { exec: ExecutionState; env: BlockEnv } {
   const g = testGenesis();
   const base = ChainState.fromGenesis(g);
   const exec: ExecutionState = { store: base.store, genesis: g, registry: new ModuleRegistry([echoModule]) };
-  return { exec, env: { number: 1n, timestamp: g.timestamp, baseFee: 1n, gasLimit: g.gasLimit, sequencer: g.sequencer } };
+  return { exec, env: { number: 1n, timestamp: g.timestamp, baseFee: 1n, gasLimit: g.gasLimit, sequencer: g.sequencer, parentHash: `0x${'00'.repeat(32)}` } };
 }
 
 const from = ACCOUNTS[1].address;

@@ -2,8 +2,8 @@
 // its ABI, and implements state-changing methods, views, events, begin/end-block hooks and genesis.
 // Calls are dispatched by `to` address and 4-byte selector; every method has a fixed gas cost.
 import { decodeFunctionData, toFunctionSelector, type Abi, type AbiFunction } from 'viem';
-import type { Genesis } from '../../genesis/schema.ts';
-import type { Address, Log } from '../chain/types.ts';
+import type { Genesis } from '../genesis.ts';
+import type { Address, Log } from '../types.ts';
 import { bytesToHex, type Bytes, type Hex } from '../crypto/hash.ts';
 import type { StateStore } from '../store/store.ts';
 import { RevertError } from './revert.ts';
@@ -15,6 +15,8 @@ export interface BlockEnv {
   baseFee: bigint;
   gasLimit: bigint;
   sequencer: Address;
+  /** hash of the parent block (zero for genesis): the only randomness a block carries */
+  parentHash: Hex;
 }
 
 /** What begin/end-block hooks and genesis see. */
@@ -39,6 +41,9 @@ export interface CallContext extends HookContext {
   /** gas still available to this call */
   gasLeft(): bigint;
 }
+
+/** What a module-to-module call (a keeper) sees: a call's context without its gas meter. */
+export type ModuleContext = Pick<CallContext, 'store' | 'genesis' | 'env' | 'logs'>;
 
 export interface MethodMeta {
   /** gas charged on top of intrinsic gas */

@@ -1,6 +1,6 @@
 // How a module call fails: an ABI-encoded revert, exactly as a Solidity contract would revert, so
 // viem/ethers decode reasons and custom errors unchanged.
-import { decodeErrorResult, encodeErrorResult, type Hex } from 'viem';
+import { decodeErrorResult, encodeErrorResult, type Abi, type ContractErrorName, type Hex } from 'viem';
 import { VerityError } from '../errors.ts';
 
 const solidityErrors = [
@@ -41,4 +41,14 @@ export function decodeRevertReason(data: Hex): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A revert with one of a module's Solidity custom errors (declared in its I<Name>.sol): the revert
+ * data is the ABI-encoded error, as a contract would return, and `reason` a readable line for
+ * receipts and JSON-RPC messages.
+ */
+export function customError<const abi extends Abi>(abi: abi, errorName: ContractErrorName<abi>, args: readonly unknown[], reason: string): RevertError {
+  const data = encodeErrorResult({ abi: abi as Abi, errorName: errorName as string, args } as Parameters<typeof encodeErrorResult>[0]);
+  return new RevertError(reason, data);
 }

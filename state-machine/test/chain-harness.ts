@@ -21,7 +21,7 @@ export const SEQUENCER_KEY = hexToBytes(ACCOUNTS[0].privateKey);
 
 export function testGenesis(overrides: Partial<Genesis> = {}): Genesis {
   const g = defaultDevnetGenesis({ timestamp: 1_700_000_000n });
-  return { ...g, modules: { ...g.modules, stake: { unbondingPeriodBlocks: 3n, minBond: 10n ** 18n } }, ...overrides };
+  return { ...g, modules: { ...g.modules, stake: { ...g.modules.stake, unbondingPeriodBlocks: 3n, minBond: 10n ** 18n, bonds: {} } }, ...overrides };
 }
 
 export interface TxFields {

@@ -1,7 +1,8 @@
 // Raw transaction → SignedTx. Parsing, signing hash and canonical-form checks are in parse.ts; the
 // signature is recovered here with libsecp256k1 (see recover.ts).
 import { bytesToHex, keccak256, type Bytes } from '../crypto/hash.ts';
-import type { Address, SignedTx } from '../chain/types.ts';
+import type { SignedTx } from '../chain/types.ts';
+import type { Address } from '../types.ts';
 import { TxDecodeError } from './errors.ts';
 import { parseTransaction } from './parse.ts';
 import { recoverAddress } from './recover.ts';

@@ -4,7 +4,7 @@
 import { createRequire } from 'node:module';
 import { secp256k1 as noble } from '@noble/curves/secp256k1.js';
 import { bytesToHex, keccak256, type Bytes } from '../crypto/hash.ts';
-import type { Address } from '../chain/types.ts';
+import type { Address } from '../types.ts';
 
 /** The three curve operations the chain needs, over 32-byte digests (no hashing inside). */
 export interface SecpBackend {

@@ -1,7 +1,8 @@
 // Deterministic blocks for storage tests: fields are well-formed but carry no chain semantics,
 // which is all the event log looks at (numbers, hashes, receipts, logs).
 import { bytesToHex, concatBytes, keccak256, type Hex } from '../../../state-machine/crypto/hash.ts';
-import type { Address, Block, Receipt } from '../../../state-machine/chain/types.ts';
+import type { Block, Receipt } from '../../../state-machine/chain/types.ts';
+import type { Address } from '../../../state-machine/types.ts';
 import { u64 } from '../keys.ts';
 import type { BlockWrite } from '../event-log.ts';
 

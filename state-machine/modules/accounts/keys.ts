@@ -2,7 +2,7 @@
 //   0x01 ‖ 0x01 ‖ address(20) → abi.encode(uint256 nonce, uint256 balance); absent = (0, 0)
 //   0x01 ‖ 0x02               → abi.encode(uint256 totalSupply)
 import { hexToBytes, type Bytes } from '../../crypto/hash.ts';
-import type { Address } from '../../chain/types.ts';
+import type { Address } from '../../types.ts';
 import { MODULE_PREFIX } from '../addresses.ts';
 
 const P = MODULE_PREFIX.accounts;

@@ -2,8 +2,8 @@
 // and balance are both zero is deleted, so empty accounts never bloat the state.
 import type { Bytes } from '../../crypto/hash.ts';
 import { encodeWords, readWord } from '../../store/words.ts';
-import { checkedAdd } from '../../errors.ts';
-import type { Address } from '../../chain/types.ts';
+import { checkedAdd, checkedSub } from '../../errors.ts';
+import type { Address } from '../../types.ts';
 import type { StateStore } from '../../store/store.ts';
 import { RevertError } from '../revert.ts';
 import { SUPPLY_KEY, accountKey } from './keys.ts';
@@ -75,4 +75,11 @@ export function getTotalSupply(store: StateStore): bigint {
 
 export function setTotalSupply(store: StateStore, supply: bigint): void {
   store.set(SUPPLY_KEY, encodeWords(supply));
+}
+
+/** Destroys `amount` held by `from`: its balance and the total supply fall by exactly that. */
+export function burn(store: StateStore, from: Address, amount: bigint): void {
+  if (amount === 0n) return;
+  debit(store, from, amount);
+  setTotalSupply(store, checkedSub(getTotalSupply(store), amount));
 }

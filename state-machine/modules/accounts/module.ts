@@ -1,7 +1,7 @@
 // The accounts module: genesis allocations and read-only views over balances, nonces and supply.
 import { encodeFunctionResult, type Hex } from 'viem';
 import { checkedAdd } from '../../errors.ts';
-import type { Address } from '../../chain/types.ts';
+import type { Address } from '../../types.ts';
 import { MODULE_ADDRESSES } from '../addresses.ts';
 import { decodeCall, type CallContext, type HookContext, type Module } from '../framework.ts';
 import { accountsAbi } from './abi.ts';

@@ -1,48 +1,28 @@
-// ABI of IStake.sol, typed for viem.
-const unbondingTuple = {
-  name: '',
-  type: 'tuple[]',
-  internalType: 'struct IStake.Unbonding[]',
-  components: [
-    { name: 'amount', type: 'uint256' },
-    { name: 'maturesAt', type: 'uint256' },
-  ],
-} as const;
-
+// ABI of IStake.sol, typed for viem (a test checks it against the solc output of the .sol).
 export const stakeAbi = [
-  { type: 'function', name: 'bond', stateMutability: 'payable', inputs: [], outputs: [] },
   { type: 'function', name: 'beginUnbond', stateMutability: 'nonpayable', inputs: [{ name: 'amount', type: 'uint256' }], outputs: [] },
-  { type: 'function', name: 'withdraw', stateMutability: 'nonpayable', inputs: [], outputs: [] },
-  { type: 'function', name: 'stakeOf', stateMutability: 'view', inputs: [{ name: 'staker', type: 'address' }], outputs: [{ name: '', type: 'uint256' }] },
-  { type: 'function', name: 'totalStaked', stateMutability: 'view', inputs: [], outputs: [{ name: '', type: 'uint256' }] },
-  { type: 'function', name: 'unbondingOf', stateMutability: 'view', inputs: [{ name: 'staker', type: 'address' }], outputs: [unbondingTuple] },
-  { type: 'function', name: 'withdrawableOf', stateMutability: 'view', inputs: [{ name: 'staker', type: 'address' }], outputs: [{ name: '', type: 'uint256' }] },
-  { type: 'function', name: 'unbondingPeriod', stateMutability: 'view', inputs: [], outputs: [{ name: '', type: 'uint256' }] },
+  { type: 'function', name: 'bond', stateMutability: 'payable', inputs: [], outputs: [] },
+  { type: 'function', name: 'isJailed', stateMutability: 'view', inputs: [{ name: 'staker', type: 'address' }], outputs: [{ name: '', type: 'bool' }] },
+  { type: 'function', name: 'lockedOf', stateMutability: 'view', inputs: [{ name: 'staker', type: 'address' }], outputs: [{ name: '', type: 'uint256' }] },
   { type: 'function', name: 'minBond', stateMutability: 'view', inputs: [], outputs: [{ name: '', type: 'uint256' }] },
-  {
-    type: 'event',
-    name: 'Bonded',
-    inputs: [
-      { name: 'staker', type: 'address', indexed: true },
-      { name: 'amount', type: 'uint256', indexed: false },
-      { name: 'bonded', type: 'uint256', indexed: false },
-    ],
-  },
-  {
-    type: 'event',
-    name: 'UnbondStarted',
-    inputs: [
-      { name: 'staker', type: 'address', indexed: true },
-      { name: 'amount', type: 'uint256', indexed: false },
-      { name: 'maturesAt', type: 'uint256', indexed: false },
-    ],
-  },
-  {
-    type: 'event',
-    name: 'Withdrawn',
-    inputs: [
-      { name: 'staker', type: 'address', indexed: true },
-      { name: 'amount', type: 'uint256', indexed: false },
-    ],
-  },
+  { type: 'function', name: 'stakeOf', stateMutability: 'view', inputs: [{ name: 'staker', type: 'address' }], outputs: [{ name: '', type: 'uint256' }] },
+  { type: 'function', name: 'stakerOf', stateMutability: 'view', inputs: [{ name: 'staker', type: 'address' }], outputs: [{ name: '', type: 'tuple', components: [{ name: 'bonded', type: 'uint256' }, { name: 'locked', type: 'uint256' }, { name: 'withdrawable', type: 'uint256' }, { name: 'unbonding', type: 'uint256' }, { name: 'jailedUntil', type: 'uint256' }] }] },
+  { type: 'function', name: 'totalStaked', stateMutability: 'view', inputs: [], outputs: [{ name: '', type: 'uint256' }] },
+  { type: 'function', name: 'unbondingOf', stateMutability: 'view', inputs: [{ name: 'staker', type: 'address' }], outputs: [{ name: '', type: 'tuple[]', components: [{ name: 'amount', type: 'uint256' }, { name: 'startedAt', type: 'uint256' }, { name: 'maturesAt', type: 'uint256' }] }] },
+  { type: 'function', name: 'unbondingPeriod', stateMutability: 'view', inputs: [], outputs: [{ name: '', type: 'uint256' }] },
+  { type: 'function', name: 'unlockedOf', stateMutability: 'view', inputs: [{ name: 'staker', type: 'address' }], outputs: [{ name: '', type: 'uint256' }] },
+  { type: 'function', name: 'withdraw', stateMutability: 'nonpayable', inputs: [], outputs: [] },
+  { type: 'function', name: 'withdrawableOf', stateMutability: 'view', inputs: [{ name: 'staker', type: 'address' }], outputs: [{ name: '', type: 'uint256' }] },
+  { type: 'event', name: 'Bonded', inputs: [{ name: 'staker', type: 'address', indexed: true }, { name: 'amount', type: 'uint256', indexed: false }, { name: 'bonded', type: 'uint256', indexed: false }], anonymous: false },
+  { type: 'event', name: 'Jailed', inputs: [{ name: 'staker', type: 'address', indexed: true }, { name: 'until', type: 'uint256', indexed: false }], anonymous: false },
+  { type: 'event', name: 'Locked', inputs: [{ name: 'staker', type: 'address', indexed: true }, { name: 'amount', type: 'uint256', indexed: false }, { name: 'locked', type: 'uint256', indexed: false }], anonymous: false },
+  { type: 'event', name: 'StakeSlashed', inputs: [{ name: 'staker', type: 'address', indexed: true }, { name: 'fromBond', type: 'uint256', indexed: false }, { name: 'fromUnbonding', type: 'uint256', indexed: false }], anonymous: false },
+  { type: 'event', name: 'UnbondStarted', inputs: [{ name: 'staker', type: 'address', indexed: true }, { name: 'amount', type: 'uint256', indexed: false }, { name: 'maturesAt', type: 'uint256', indexed: false }], anonymous: false },
+  { type: 'event', name: 'Unlocked', inputs: [{ name: 'staker', type: 'address', indexed: true }, { name: 'amount', type: 'uint256', indexed: false }, { name: 'locked', type: 'uint256', indexed: false }], anonymous: false },
+  { type: 'event', name: 'Withdrawn', inputs: [{ name: 'staker', type: 'address', indexed: true }, { name: 'amount', type: 'uint256', indexed: false }], anonymous: false },
+  { type: 'error', name: 'BelowMinimumBond', inputs: [{ name: 'bond', type: 'uint256' }, { name: 'minBond', type: 'uint256' }] },
+  { type: 'error', name: 'InsufficientUnlockedStake', inputs: [{ name: 'unlocked', type: 'uint256' }, { name: 'wanted', type: 'uint256' }] },
+  { type: 'error', name: 'NothingToWithdraw', inputs: [] },
+  { type: 'error', name: 'TooManyUnbondingEntries', inputs: [{ name: 'max', type: 'uint256' }] },
+  { type: 'error', name: 'ZeroAmount', inputs: [] },
 ] as const;

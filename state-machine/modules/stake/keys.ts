@@ -1,10 +1,10 @@
 // State keys of the stake module (prefix 0x02).
-//   0x02 ‖ 0x01 ‖ staker(20)   → abi.encode(uint256 bonded, uint256 withdrawable); absent = (0, 0)
-//   0x02 ‖ 0x02 ‖ staker(20)   → abi.encode((uint256 amount, uint256 maturesAt)[]), oldest first
+//   0x02 ‖ 0x01 ‖ staker(20)   → abi.encode(uint256 bonded, withdrawable, locked, jailedUntil); absent = 0s
+//   0x02 ‖ 0x02 ‖ staker(20)   → abi.encode((uint256 amount, startedAt, maturesAt)[]), oldest first
 //   0x02 ‖ 0x03                → abi.encode(uint256 totalBonded)
 //   0x02 ‖ 0x04 ‖ block(8, BE) → abi.encode(address[]) stakers with an entry maturing at that block
 import { hexToBytes, uintToBytes, type Bytes } from '../../crypto/hash.ts';
-import type { Address } from '../../chain/types.ts';
+import type { Address } from '../../types.ts';
 import { MODULE_PREFIX } from '../addresses.ts';
 
 const P = MODULE_PREFIX.stake;

@@ -1,15 +1,17 @@
-// The stake module: bond (payable), beginUnbond, withdraw, views, and an end-block hook that
-// matures unbonding entries. All staked value sits in this module's own account.
+// The stake module: bond (payable), beginUnbond, withdraw, views, genesis bonds, and an end-block
+// hook that matures unbonding entries. All staked value sits in this module's own account. Locks,
+// slashes and jail come from other modules through keeper.ts.
 import { encodeFunctionResult, getAbiItem, type Hex } from 'viem';
 import { checkedAdd, checkedSub } from '../../errors.ts';
 import { SupplyInvariantError } from '../../chain/errors.ts';
-import type { Address } from '../../chain/types.ts';
-import { getBalance, transfer } from '../accounts/ledger.ts';
+import type { Address } from '../../types.ts';
+import { credit, getBalance, getTotalSupply, setTotalSupply, transfer } from '../accounts/ledger.ts';
 import { MODULE_ADDRESSES } from '../addresses.ts';
 import { eventLog } from '../events.ts';
 import { decodeCall, type CallContext, type HookContext, type Module } from '../framework.ts';
-import { RevertError } from '../revert.ts';
 import { stakeAbi } from './abi.ts';
+import { stakeErrors } from './errors.ts';
+import { isJailedAt } from './keeper.ts';
 import {
   getMaturing,
   getStaker,
@@ -33,37 +35,39 @@ const unbondStartedEvent = getAbiItem({ abi: stakeAbi, name: 'UnbondStarted' });
 const withdrawnEvent = getAbiItem({ abi: stakeAbi, name: 'Withdrawn' });
 
 function bond(ctx: CallContext): void {
-  if (ctx.value === 0n) throw new RevertError('bond: zero value');
+  if (ctx.value === 0n) throw stakeErrors.zeroAmount('bond');
   const r = getStaker(ctx.store, ctx.caller);
   const bonded = checkedAdd(r.bonded, ctx.value);
-  if (bonded < ctx.genesis.modules.stake.minBond) throw new RevertError('bond: below minimum bond');
-  setStaker(ctx.store, ctx.caller, { bonded, withdrawable: r.withdrawable });
+  const { minBond } = ctx.genesis.modules.stake;
+  if (bonded < minBond) throw stakeErrors.belowMinimumBond(bonded, minBond, 'bond');
+  setStaker(ctx.store, ctx.caller, { ...r, bonded });
   setTotalBonded(ctx.store, checkedAdd(getTotalBonded(ctx.store), ctx.value));
   ctx.logs.push(eventLog(ADDRESS, bondedEvent, [ctx.caller, ctx.value, bonded]));
 }
 
 function beginUnbond(ctx: CallContext, amount: bigint): void {
-  if (amount === 0n) throw new RevertError('beginUnbond: zero amount');
+  if (amount === 0n) throw stakeErrors.zeroAmount('beginUnbond');
   const r = getStaker(ctx.store, ctx.caller);
-  if (amount > r.bonded) throw new RevertError('beginUnbond: insufficient stake');
+  const unlocked = r.bonded - r.locked;
+  if (amount > unlocked) throw stakeErrors.insufficientUnlocked(unlocked, amount, 'beginUnbond');
   const rest = r.bonded - amount;
   const { minBond, unbondingPeriodBlocks } = ctx.genesis.modules.stake;
-  if (rest !== 0n && rest < minBond) throw new RevertError('beginUnbond: remaining stake below minimum bond');
+  if (rest !== 0n && rest < minBond) throw stakeErrors.belowMinimumBond(rest, minBond, 'beginUnbond: remaining stake');
   const entries = getUnbonding(ctx.store, ctx.caller);
-  if (entries.length >= MAX_UNBONDING_ENTRIES) throw new RevertError('beginUnbond: too many unbonding entries');
+  if (entries.length >= MAX_UNBONDING_ENTRIES) throw stakeErrors.tooManyEntries(MAX_UNBONDING_ENTRIES);
   const maturesAt = checkedAdd(ctx.env.number, unbondingPeriodBlocks);
-  setUnbonding(ctx.store, ctx.caller, [...entries, { amount, maturesAt }]);
+  setUnbonding(ctx.store, ctx.caller, [...entries, { amount, startedAt: ctx.env.number, maturesAt }]);
   const queue = getMaturing(ctx.store, maturesAt);
   if (!queue.includes(ctx.caller)) setMaturing(ctx.store, maturesAt, [...queue, ctx.caller]);
-  setStaker(ctx.store, ctx.caller, { bonded: rest, withdrawable: r.withdrawable });
+  setStaker(ctx.store, ctx.caller, { ...r, bonded: rest });
   setTotalBonded(ctx.store, checkedSub(getTotalBonded(ctx.store), amount));
   ctx.logs.push(eventLog(ADDRESS, unbondStartedEvent, [ctx.caller, amount, maturesAt]));
 }
 
 function withdraw(ctx: CallContext): void {
   const r = getStaker(ctx.store, ctx.caller);
-  if (r.withdrawable === 0n) throw new RevertError('withdraw: nothing matured');
-  setStaker(ctx.store, ctx.caller, { bonded: r.bonded, withdrawable: 0n });
+  if (r.withdrawable === 0n) throw stakeErrors.nothingToWithdraw();
+  setStaker(ctx.store, ctx.caller, { ...r, withdrawable: 0n });
   transfer(ctx.store, ADDRESS, ctx.caller, r.withdrawable);
   ctx.logs.push(eventLog(ADDRESS, withdrawnEvent, [ctx.caller, r.withdrawable]));
 }
@@ -80,16 +84,31 @@ function matureUnbonding(ctx: HookContext): void {
     const sum = matured.reduce((acc, e) => checkedAdd(acc, e.amount), 0n);
     setUnbonding(ctx.store, s, entries.filter((e) => e.maturesAt > n));
     const r = getStaker(ctx.store, s);
-    setStaker(ctx.store, s, { bonded: r.bonded, withdrawable: checkedAdd(r.withdrawable, sum) });
+    setStaker(ctx.store, s, { ...r, withdrawable: checkedAdd(r.withdrawable, sum) });
   }
   setMaturing(ctx.store, n, []);
 }
 
-/** The stake account holds exactly bonded + unbonding + withdrawable, and totalBonded adds up. */
+/** Genesis bonds are minted into the stake account: total supply includes them. */
+function initGenesis(ctx: HookContext): void {
+  let total = 0n;
+  for (const [a, amount] of Object.entries(ctx.genesis.modules.stake.bonds)) {
+    const r = getStaker(ctx.store, a as Address);
+    setStaker(ctx.store, a as Address, { ...r, bonded: checkedAdd(r.bonded, amount) });
+    total = checkedAdd(total, amount);
+  }
+  if (total === 0n) return;
+  credit(ctx.store, ADDRESS, total);
+  setTotalSupply(ctx.store, checkedAdd(getTotalSupply(ctx.store), total));
+  setTotalBonded(ctx.store, checkedAdd(getTotalBonded(ctx.store), total));
+}
+
+/** The stake account holds exactly bonded + unbonding + withdrawable, totalBonded adds up, locks fit. */
 function checkInvariants(ctx: HookContext): void {
   let bonded = 0n;
   let owed = 0n;
-  for (const [, r] of listStakers(ctx.store)) {
+  for (const [a, r] of listStakers(ctx.store)) {
+    if (r.locked > r.bonded) throw new SupplyInvariantError(`stake: ${a} has ${r.locked} locked of ${r.bonded} bonded`, { staker: a });
     bonded += r.bonded;
     owed += r.bonded + r.withdrawable;
   }
@@ -114,6 +133,10 @@ export const stakeModule: Module = {
     beginUnbond: { gas: 60_000n, payable: false },
     withdraw: { gas: 30_000n, payable: false },
     stakeOf: { gas: VIEW_GAS, payable: false },
+    lockedOf: { gas: VIEW_GAS, payable: false },
+    unlockedOf: { gas: VIEW_GAS, payable: false },
+    stakerOf: { gas: VIEW_GAS, payable: false },
+    isJailed: { gas: VIEW_GAS, payable: false },
     totalStaked: { gas: VIEW_GAS, payable: false },
     unbondingOf: { gas: VIEW_GAS, payable: false },
     withdrawableOf: { gas: VIEW_GAS, payable: false },
@@ -136,6 +159,22 @@ export const stakeModule: Module = {
         return '0x';
       case 'stakeOf':
         return encodeFunctionResult({ abi, functionName: 'stakeOf', result: getStaker(ctx.store, lower(call.args[0])).bonded });
+      case 'lockedOf':
+        return encodeFunctionResult({ abi, functionName: 'lockedOf', result: getStaker(ctx.store, lower(call.args[0])).locked });
+      case 'unlockedOf': {
+        const r = getStaker(ctx.store, lower(call.args[0]));
+        return encodeFunctionResult({ abi, functionName: 'unlockedOf', result: r.bonded - r.locked });
+      }
+      case 'stakerOf': {
+        const a = lower(call.args[0]);
+        const r = getStaker(ctx.store, a);
+        const unbonding = getUnbonding(ctx.store, a).reduce((s, e) => s + e.amount, 0n);
+        return encodeFunctionResult({
+          abi, functionName: 'stakerOf', result: { bonded: r.bonded, locked: r.locked, withdrawable: r.withdrawable, unbonding, jailedUntil: r.jailedUntil },
+        });
+      }
+      case 'isJailed':
+        return encodeFunctionResult({ abi, functionName: 'isJailed', result: isJailedAt(getStaker(ctx.store, lower(call.args[0])).jailedUntil, ctx.env.number) });
       case 'totalStaked':
         return encodeFunctionResult({ abi, functionName: 'totalStaked', result: getTotalBonded(ctx.store) });
       case 'unbondingOf':
@@ -149,6 +188,7 @@ export const stakeModule: Module = {
     }
   },
 
+  initGenesis,
   endBlock: matureUnbonding,
   checkInvariants,
 };

@@ -2,36 +2,45 @@
 import { decodeAbiParameters, encodeAbiParameters } from 'viem';
 import { bytesToHex, hexToBytes } from '../../crypto/hash.ts';
 import { encodeWords, readWord } from '../../store/words.ts';
-import type { Address } from '../../chain/types.ts';
+import type { Address } from '../../types.ts';
 import type { StateStore } from '../../store/store.ts';
 import { STAKER_KEY_PREFIX, TOTAL_KEY, UNBONDING_KEY_PREFIX, maturityKey, stakerKey, unbondingKey } from './keys.ts';
 
 export interface StakerRecord {
   bonded: bigint;
   withdrawable: bigint;
+  /** part of bonded held as collateral by other modules; cannot be unbonded */
+  locked: bigint;
+  /** block until which the staker is jailed (0 = never jailed) */
+  jailedUntil: bigint;
 }
 
 export interface UnbondingEntry {
   amount: bigint;
+  /** block the entry was created: a slash for an offence at or before it can take from it */
+  startedAt: bigint;
   maturesAt: bigint;
 }
 
-const entriesType = [{ type: 'tuple[]', components: [{ name: 'amount', type: 'uint256' }, { name: 'maturesAt', type: 'uint256' }] }] as const;
+const EMPTY: StakerRecord = { bonded: 0n, withdrawable: 0n, locked: 0n, jailedUntil: 0n };
+const entriesType = [
+  { type: 'tuple[]', components: [{ name: 'amount', type: 'uint256' }, { name: 'startedAt', type: 'uint256' }, { name: 'maturesAt', type: 'uint256' }] },
+] as const;
 const addressesType = [{ type: 'address[]' }] as const;
 
 export function getStaker(store: StateStore, a: Address): StakerRecord {
   const v = store.get(stakerKey(a));
-  return v === undefined ? { bonded: 0n, withdrawable: 0n } : decodeStaker(v);
+  return v === undefined ? { ...EMPTY } : decodeStaker(v);
 }
 
 export function setStaker(store: StateStore, a: Address, r: StakerRecord): void {
   const key = stakerKey(a);
-  if (r.bonded === 0n && r.withdrawable === 0n) store.delete(key);
-  else store.set(key, encodeWords(r.bonded, r.withdrawable));
+  if (r.bonded === 0n && r.withdrawable === 0n && r.locked === 0n && r.jailedUntil === 0n) store.delete(key);
+  else store.set(key, encodeWords(r.bonded, r.withdrawable, r.locked, r.jailedUntil));
 }
 
 function decodeStaker(v: Uint8Array): StakerRecord {
-  return { bonded: readWord(v, 0), withdrawable: readWord(v, 1) };
+  return { bonded: readWord(v, 0), withdrawable: readWord(v, 1), locked: readWord(v, 2), jailedUntil: readWord(v, 3) };
 }
 
 /** Every staker record, sorted by address (invariant checks, exports). */
@@ -51,7 +60,7 @@ export function getUnbonding(store: StateStore, a: Address): UnbondingEntry[] {
   const v = store.get(unbondingKey(a));
   if (v === undefined) return [];
   const [entries] = decodeAbiParameters(entriesType, bytesToHex(v));
-  return entries.map((e) => ({ amount: e.amount, maturesAt: e.maturesAt }));
+  return entries.map((e) => ({ amount: e.amount, startedAt: e.startedAt, maturesAt: e.maturesAt }));
 }
 
 export function setUnbonding(store: StateStore, a: Address, entries: readonly UnbondingEntry[]): void {

@@ -23,7 +23,7 @@ function view(c: TestChain, fn: 'stakeOf' | 'withdrawableOf', who: Hex): bigint 
   return decodeAbiParameters([{ type: 'uint256' }], bytesToHex(r.returnData))[0];
 }
 
-function viewUnbonding(c: TestChain, who: Hex): readonly { amount: bigint; maturesAt: bigint }[] {
+function viewUnbonding(c: TestChain, who: Hex): readonly { amount: bigint; startedAt: bigint; maturesAt: bigint }[] {
   const r = c.state.call({ to: STAKE, data: hexToBytes(encodeFunctionData({ abi: stakeAbi, functionName: 'unbondingOf', args: [who] })) }, blockEnvFromHeader(c.head));
   return decodeFunctionResult({ abi: stakeAbi, functionName: 'unbondingOf', data: bytesToHex(r.returnData) });
 }
@@ -58,7 +58,7 @@ describe('stake module', () => {
     expect(events(b2.receipts[0])).toMatchObject([{ eventName: 'UnbondStarted', args: { amount: 2n * ETH, maturesAt } }]);
     expect(view(c, 'stakeOf', alice.address)).toBe(3n * ETH);
     expect(totalStaked(c)).toBe(3n * ETH);
-    expect(viewUnbonding(c, alice.address)).toEqual([{ amount: 2n * ETH, maturesAt }]);
+    expect(viewUnbonding(c, alice.address)).toEqual([{ amount: 2n * ETH, startedAt: b2.block.header.number, maturesAt }]);
 
     // too early: nothing matured yet
     const early = c.build([await send(call('withdraw'))]);
@@ -95,12 +95,12 @@ describe('stake module', () => {
     let n = 0;
     const send = async (data: Hex, value = 0n) => signTx(g, bob, { to: STAKE, nonce: n++, data, value });
     const r1 = c.build([await send(call('bond'), ETH / 2n), await send(call('bond'), 0n), await send(call('bond'), 2n * ETH)]).receipts;
-    expect(r1.map((r) => r.revertReason ?? 'ok')).toEqual(['bond: below minimum bond', 'bond: zero value', 'ok']);
+    expect(r1.map((r) => r.revertReason ?? 'ok')).toEqual([`bond: bond ${ETH / 2n} below minimum bond ${ETH}`, 'bond: zero amount', 'ok']);
     const r2 = c.build([await send(unbond(ETH + 1n)), await send(unbond(0n)), await send(unbond(3n * ETH)), await send(unbond(2n * ETH))]).receipts;
     expect(r2.map((r) => r.revertReason ?? 'ok')).toEqual([
-      'beginUnbond: remaining stake below minimum bond',
+      `beginUnbond: remaining stake: bond ${ETH - 1n} below minimum bond ${ETH}`,
       'beginUnbond: zero amount',
-      'beginUnbond: insufficient stake',
+      `beginUnbond: insufficient unlocked stake (${2n * ETH} < ${3n * ETH})`,
       'ok',
     ]);
     // many small unbonds from a larger bond hit the per-staker cap (one entry of 2 ETH is pending)
@@ -109,7 +109,7 @@ describe('stake module', () => {
     const many = [];
     for (let i = 0; i < 17; i++) many.push(await send(unbond(ETH)));
     const r3 = c.build(many).receipts;
-    expect(r3.map((r) => r.revertReason ?? 'ok')).toEqual([...Array(15).fill('ok'), ...Array(2).fill('beginUnbond: too many unbonding entries')]);
+    expect(r3.map((r) => r.revertReason ?? 'ok')).toEqual([...Array(15).fill('ok'), ...Array(2).fill('beginUnbond: too many unbonding entries (max 16)')]);
     expect(viewUnbonding(c, bob.address)).toHaveLength(16);
     for (let i = 0; i < 3; i++) c.build([]);
     expect(view(c, 'withdrawableOf', bob.address)).toBe(17n * ETH);

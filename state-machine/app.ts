@@ -1,0 +1,37 @@
+// The app, wired in one place (as a Cosmos chain wires app.go): which modules run, in what order
+// their hooks run, and which narrow interface each module is handed of the others.
+import type { ModuleParams } from './genesis.ts';
+import { accountsModule } from './modules/accounts/module.ts';
+import { accountsParams } from './modules/accounts/params.ts';
+import type { Module } from './modules/framework.ts';
+import { createSlashing } from './modules/slashing/module.ts';
+import { slashingParams } from './modules/slashing/params.ts';
+import { stakeKeeper } from './modules/stake/keeper.ts';
+import { stakeModule } from './modules/stake/module.ts';
+import { stakeParams } from './modules/stake/params.ts';
+import { createTask } from './modules/task/module.ts';
+import { taskParams } from './modules/task/params.ts';
+import type { ParamsCodec } from './params/codec.ts';
+
+/** Every module's genesis parameter codec, in the order their sections appear in a genesis file. */
+export const MODULE_PARAMS: { readonly [K in keyof ModuleParams]: ParamsCodec<ModuleParams[K]> } = {
+  accounts: accountsParams,
+  stake: stakeParams,
+  slashing: slashingParams,
+  task: taskParams,
+};
+
+// Each module gets only the narrow interface it declares in its expected.ts.
+const slashing = createSlashing(stakeKeeper);
+/** The dispute game is not wired yet: a challenge reverts with DisputesUnavailable. */
+const task = createTask({ stake: stakeKeeper, slashing: slashing.keeper });
+
+/** What the dispute game will call with its verdicts. */
+export const taskKeeper = task.keeper;
+
+/**
+ * The modules of this chain. The order is the hook order: genesis hooks and begin-block hooks run
+ * first to last, end-block hooks too. accounts credits genesis balances before stake mints bonds;
+ * task captures draw seeds at the start of each block; stake matures unbonding at its end.
+ */
+export const MODULES: readonly Module[] = [accountsModule, stakeModule, slashing.module, task.module];

@@ -1,0 +1,10 @@
+// ABI of ISlashing.sol, typed for viem (a test checks it against the solc output of the .sol).
+export const slashingAbi = [
+  { type: 'function', name: 'isJailed', stateMutability: 'view', inputs: [{ name: 'offender', type: 'address' }], outputs: [{ name: '', type: 'bool' }] },
+  { type: 'function', name: 'jailedUntil', stateMutability: 'view', inputs: [{ name: 'offender', type: 'address' }], outputs: [{ name: '', type: 'uint256' }] },
+  { type: 'function', name: 'params', stateMutability: 'view', inputs: [], outputs: [{ name: 'proverShareBps', type: 'uint256' }, { name: 'harmedShareBps', type: 'uint256' }, { name: 'jailBlocks', type: 'uint256' }] },
+  { type: 'function', name: 'slashCount', stateMutability: 'view', inputs: [{ name: 'offender', type: 'address' }], outputs: [{ name: '', type: 'uint256' }] },
+  { type: 'function', name: 'slashesOf', stateMutability: 'view', inputs: [{ name: 'offender', type: 'address' }], outputs: [{ name: '', type: 'tuple[]', components: [{ name: 'reason', type: 'uint8' }, { name: 'taskId', type: 'uint256' }, { name: 'blockNumber', type: 'uint256' }, { name: 'amount', type: 'uint256' }, { name: 'taken', type: 'uint256' }, { name: 'beneficiary', type: 'address' }, { name: 'toBeneficiary', type: 'uint256' }, { name: 'harmed', type: 'address' }, { name: 'toHarmed', type: 'uint256' }, { name: 'burned', type: 'uint256' }] }] },
+  { type: 'function', name: 'totalBurned', stateMutability: 'view', inputs: [], outputs: [{ name: '', type: 'uint256' }] },
+  { type: 'event', name: 'Slashed', inputs: [{ name: 'offender', type: 'address', indexed: true }, { name: 'reason', type: 'uint8', indexed: true }, { name: 'taskId', type: 'uint256', indexed: true }, { name: 'taken', type: 'uint256', indexed: false }, { name: 'beneficiary', type: 'address', indexed: false }, { name: 'toBeneficiary', type: 'uint256', indexed: false }, { name: 'harmed', type: 'address', indexed: false }, { name: 'toHarmed', type: 'uint256', indexed: false }, { name: 'burned', type: 'uint256', indexed: false }], anonymous: false },
+] as const;
