@@ -71,9 +71,7 @@ export class StateHistory {
     const start = await this.log.getBlock(from);
     if (!start) throw new StoreError(`block ${from} missing from the log`);
     let header = start.block.header;
-    for (let i = from + 1n; i <= n; i++) {
-      const stored = await this.log.getBlock(i);
-      if (!stored) throw new StoreError(`block ${i} missing from the log`);
+    for await (const stored of this.log.blockRange(from + 1n, n)) {
       applyBlock(state, header, stored.block, stored.senders);
       header = stored.block.header;
     }

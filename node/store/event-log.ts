@@ -162,6 +162,18 @@ export class EventLog {
     return v === undefined ? undefined : decodeBlockRecord(n, v);
   }
 
+  /** Blocks from..to in order through one iterator (replays); throws StoreError at a gap. */
+  async *blockRange(from: bigint, to: bigint): AsyncGenerator<StoredBlock> {
+    let next = from;
+    if (to >= from) {
+      for await (const [k, v] of this.db.iterator({ gte: keys.block(from), lte: keys.block(to) })) {
+        if (readU64(k, 1) !== next) break;
+        yield decodeBlockRecord(next++, v);
+      }
+    }
+    if (next <= to) throw new StoreError(`block ${next} missing from the log`);
+  }
+
   async getBlockNumber(hash: Hex): Promise<bigint | undefined> {
     const v = await this.db.get(keys.blockHash(hash.toLowerCase() as Hex));
     return v === undefined ? undefined : readU64(v);
