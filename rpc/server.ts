@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyError } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
 import { createLogger, type Logger } from '../infra/logger.ts';
-import type { Address } from '../state-machine/chain/types.ts';
+import type { Address } from '../state-machine/types.ts';
 import { DEFAULT_FEE_VAULT } from '../state-machine/modules/addresses.ts';
 import type { RpcBackend } from './backend.ts';
 import { Dispatcher } from './dispatch.ts';
