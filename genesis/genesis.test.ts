@@ -93,6 +93,15 @@ describe('genesis validation names the bad field', () => {
     ['modules.stake.unbondingPeriodBlocks', '0', 'modules.stake.unbondingPeriodBlocks'],
     ['modules.stake.minBond', null, 'modules.stake.minBond'],
     ['modules.stake.extra', '1', 'modules.stake.extra'],
+    ['modules.stake.bonds', [], 'modules.stake.bonds'],
+    ['modules.stake.bonds.0x70997970c51812dc3a010c7d01b50e0d17dc79c8', '1', 'modules.stake.bonds.0x70997970c51812dc3a010c7d01b50e0d17dc79c8'],
+    ['modules.slashing.proverShareBps', '10001', 'modules.slashing.proverShareBps'],
+    ['modules.slashing.harmedShareBps', '6000', 'modules.slashing.harmedShareBps'],
+    ['modules.slashing.jailBlocks', 'x', 'modules.slashing.jailBlocks'],
+    ['modules.task.windowBlocks', '0', 'modules.task.windowBlocks'],
+    ['modules.task.drawDelayBlocks', '500', 'modules.task.drawDelayBlocks'],
+    ['modules.task.defaultVerifiers', '17', 'modules.task.defaultVerifiers'],
+    ['modules.task.unknown', '1', 'modules.task.unknown'],
     ['modules.bogus', {}, 'modules.bogus'],
     ['note', 5, 'note'],
     ['surprise', 1, 'surprise'],
@@ -112,6 +121,21 @@ describe('genesis validation names the bad field', () => {
     expect(fieldOf(() => parseGenesis(j))).toBe('alloc.0x0000000000000000000000000000000000000a02');
     j.alloc = { '0x000000000000000000000000000000000000000a': '1', '0x000000000000000000000000000000000000000A': '1' };
     expect(fieldOf(() => parseGenesis(j))).toBe('alloc.0x000000000000000000000000000000000000000A');
+  });
+
+  it('fills an absent module section with the module defaults', () => {
+    const j = devnetJson();
+    delete (j.modules as JsonObj).task;
+    delete (j.modules as JsonObj).slashing;
+    const g = parseGenesis(j);
+    expect(g.modules.task).toEqual(defaultDevnetGenesis().modules.task);
+    expect(g.modules.slashing).toEqual(defaultDevnetGenesis().modules.slashing);
+  });
+
+  it('stakes accounts 1-9 at genesis, minted into the stake account', () => {
+    const g = defaultDevnetGenesis();
+    const accounts = devnetAccounts(10);
+    expect(Object.keys(g.modules.stake.bonds).sort()).toEqual(accounts.slice(1).map((a) => a.address).sort());
   });
 
   it('reports invalid JSON text at the root', () => {
