@@ -21,16 +21,6 @@ const TEST_EXTRA: Record<string, string[]> = {
   'rpc/': ['node/'],
 };
 
-// Imports the table forbids that are being removed right now: state-machine/ stops importing the
-// genesis schema (its own types replace it). Expected to be emptied; nothing may be added.
-const STATE_MACHINE_GENESIS_PENDING_REMOVAL: readonly string[] = [
-  'state-machine/chain/block.ts → genesis/schema.ts',
-  'state-machine/chain/execute.ts → genesis/schema.ts',
-  'state-machine/chain/fees.ts → genesis/schema.ts',
-  'state-machine/chain/state.ts → genesis/schema.ts',
-  'state-machine/modules/framework.ts → genesis/schema.ts',
-];
-
 /** Parses the folder table under "## Folders": | `folder/` | what | may import |. */
 function readRules(markdown: string): Rules {
   const section = markdown.split(/^## Folders$/m)[1]?.split(/^## /m)[0] ?? '';
@@ -104,9 +94,7 @@ describe('import rules (ARCHITECTURE.md folder table)', () => {
   });
 
   it('every import in the repository follows the table', () => {
-    const bad = imports
-      .map(([file, target]) => violation(rules, file, target))
-      .filter((v) => v !== null && !STATE_MACHINE_GENESIS_PENDING_REMOVAL.includes(v));
+    const bad = imports.map(([file, target]) => violation(rules, file, target)).filter((v) => v !== null);
     expect(bad, `imports that break ARCHITECTURE.md's "may import" column:\n${bad.join('\n')}`).toEqual([]);
   });
 });
