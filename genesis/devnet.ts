@@ -10,6 +10,7 @@ import type { Hex } from '../state-machine/crypto/hash.ts';
 import { slashingParams } from '../state-machine/modules/slashing/params.ts';
 import { stakeParams } from '../state-machine/modules/stake/params.ts';
 import { taskParams } from '../state-machine/modules/task/params.ts';
+import { verdeParams } from '../state-machine/modules/verde/params.ts';
 import type { Genesis } from './schema.ts';
 
 /** Public test mnemonic (anvil/hardhat default). Devnet only. */
@@ -68,6 +69,7 @@ export function defaultDevnetGenesis(opts: { timestamp?: bigint; accounts?: numb
       stake: { ...stakeParams.defaults(), bonds: Object.fromEntries(accounts.slice(1).map((a) => [a.address, GENESIS_BOND])) },
       slashing: slashingParams.defaults(),
       task: taskParams.defaults(),
+      verde: verdeParams.defaults(),
     },
     alloc,
   };

@@ -5,3 +5,4 @@ export type { AccountsParams } from '../state-machine/modules/accounts/params.ts
 export type { StakeParams } from '../state-machine/modules/stake/params.ts';
 export type { SlashingParams } from '../state-machine/modules/slashing/params.ts';
 export type { TaskParams } from '../state-machine/modules/task/params.ts';
+export type { VerdeParams } from '../state-machine/modules/verde/params.ts';

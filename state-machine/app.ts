@@ -11,6 +11,7 @@ import { stakeModule } from './modules/stake/module.ts';
 import { stakeParams } from './modules/stake/params.ts';
 import { createTask } from './modules/task/module.ts';
 import { taskParams } from './modules/task/params.ts';
+import { verdeParams } from './modules/verde/params.ts';
 import type { ParamsCodec } from './params/codec.ts';
 
 /** Every module's genesis parameter codec, in the order their sections appear in a genesis file. */
@@ -19,6 +20,7 @@ export const MODULE_PARAMS: { readonly [K in keyof ModuleParams]: ParamsCodec<Mo
   stake: stakeParams,
   slashing: slashingParams,
   task: taskParams,
+  verde: verdeParams,
 };
 
 // Each module gets only the narrow interface it declares in its expected.ts.

@@ -4,6 +4,7 @@ import type { AccountsParams } from './modules/accounts/params.ts';
 import type { SlashingParams } from './modules/slashing/params.ts';
 import type { StakeParams } from './modules/stake/params.ts';
 import type { TaskParams } from './modules/task/params.ts';
+import type { VerdeParams } from './modules/verde/params.ts';
 import type { Address } from './types.ts';
 
 export interface BaseFeeParams {
@@ -23,6 +24,7 @@ export interface ModuleParams {
   stake: StakeParams;
   slashing: SlashingParams;
   task: TaskParams;
+  verde: VerdeParams;
 }
 
 export interface Genesis {
