@@ -13,6 +13,8 @@ import { TASK_ADDRESS, loadTask, type TaskDeps } from './common.ts';
 import { completeData, postData, requestData, resolveData } from './data-availability.ts';
 import { Status, getDataChallenge, getScore, getSpec, getTask, listScores, taskCount, tasksOf, type ScoreRecord } from './records.ts';
 import { cancel, claim, commit, expire, submitTask } from './solve.ts';
+import { parseSpecBytes } from './spec.ts';
+import type { TaskSpec } from '../../training/spec.ts';
 import { attest, captureSeeds, challenge, draw, finalize, resolveDispute } from './verify.ts';
 
 const VIEW_GAS = 2_600n;
@@ -148,9 +150,15 @@ export function createTask(deps: TaskDeps) {
     beginBlock: captureSeeds,
     checkInvariants,
   };
-  /** What the dispute game calls with its verdict. */
+  /** What the dispute game calls: the disputed task's spec, and the verdict. */
   const keeper = {
-    resolveDispute: (ctx: ModuleContext, taskId: bigint, solverWon: boolean): void => resolveDispute(ctx, deps, taskId, solverWon),
+    spec: (ctx: Pick<ModuleContext, 'store'>, taskId: bigint): TaskSpec => {
+      const bytes = getSpec(ctx.store, taskId);
+      if (bytes === undefined) throw new RangeError(`task ${taskId} has no spec`);
+      return parseSpecBytes(bytes);
+    },
+    resolveDispute: (ctx: ModuleContext, taskId: bigint, outcome: 1 | 2 | 3, challengerSlash: bigint): void =>
+      resolveDispute(ctx, deps, taskId, outcome, challengerSlash),
   };
   return { module, keeper };
 }

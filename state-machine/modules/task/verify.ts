@@ -4,6 +4,7 @@ import { getAbiItem } from 'viem';
 import { hexToBytes, sha256, uintToBytes, type Hex } from '../../crypto/hash.ts';
 import { verifyMerkleProof } from '../../merkle/tree.ts';
 import type { Address } from '../../types.ts';
+import { burn } from '../accounts/ledger.ts';
 import { eventLog } from '../events.ts';
 import type { CallContext, HookContext, ModuleContext } from '../framework.ts';
 import { SlashReason } from '../slashing/module.ts';
@@ -165,32 +166,49 @@ export function finalize(ctx: CallContext, deps: TaskDeps, id: bigint): void {
 }
 
 /**
- * The dispute game's verdict on a challenged task. The solver won: the challenger's bond goes to
- * the solver and the task returns to Committed, to finalize after its window. The solver lost: its
- * collateral is slashed (a share to the challenger, a share to the submitter), the bond returns to
- * the challenger, and the task reopens or is refunded.
+ * The dispute game's verdict on a challenged task (outcome 1 solver won, 2 challenger won, 3 both
+ * lost). Solver won: the challenger's bond goes to the solver, the challenger is slashed
+ * `challengerSlash` (a share to the solver), and the task returns to Committed to finalize after its
+ * window. Challenger won: the solver's collateral is slashed (a share to the challenger, a share to
+ * the submitter), the bond returns to the challenger, and the task reopens or is refunded. Both lost:
+ * both are slashed with no prover share, the bond is burned, and the task reopens or is refunded.
  */
-export function resolveDispute(ctx: ModuleContext, deps: TaskDeps, id: bigint, solverWon: boolean): void {
+export function resolveDispute(ctx: ModuleContext, deps: TaskDeps, id: bigint, outcome: 1 | 2 | 3, challengerSlash: bigint): void {
   const t = loadTask(ctx, id);
   requireStatus(t, Status.Disputed, 'resolveDispute');
   const bond = ctx.genesis.modules.task.challengeBond;
-  ctx.logs.push(eventLog(TASK_ADDRESS, resolvedEvent, [id, t.disputeId, solverWon]));
-  if (solverWon) {
+  ctx.logs.push(eventLog(TASK_ADDRESS, resolvedEvent, [id, t.disputeId, outcome === 1]));
+  const slashChallenger = (beneficiary: Address) =>
+    deps.slashing.slash(ctx, {
+      offender: t.challenger, amount: challengerSlash, reason: SlashReason.DisputeLost, taskId: id,
+      beneficiary, harmed: t.submitter, offenceBlock: t.committedAt,
+    });
+  if (outcome === 1) {
     pay(ctx, t.solver, bond);
-    updateScore(ctx.store, t.solver, { disputesWon: 1n, rewardEarned: bond });
+    const out = slashChallenger(t.solver);
+    updateScore(ctx.store, t.solver, { disputesWon: 1n, rewardEarned: bond + out.toBeneficiary });
     updateScore(ctx.store, t.challenger, { disputesLost: 1n });
     setTask(ctx.store, { ...t, status: Status.Committed });
     return;
   }
-  pay(ctx, t.challenger, bond);
-  updateScore(ctx.store, t.challenger, { disputesWon: 1n });
-  updateScore(ctx.store, t.solver, { disputesLost: 1n });
   releaseVerifiers(ctx, deps, t);
   deps.stake.unlock(ctx, t.solver, t.minStake);
-  const out = deps.slashing.slash(ctx, {
-    offender: t.solver, amount: t.minStake, reason: SlashReason.DisputeLost, taskId: id,
-    beneficiary: t.challenger, harmed: t.submitter, offenceBlock: t.committedAt,
-  });
-  updateScore(ctx.store, t.challenger, { rewardEarned: out.toBeneficiary });
+  updateScore(ctx.store, t.solver, { disputesLost: 1n });
+  if (outcome === 2) {
+    pay(ctx, t.challenger, bond);
+    const out = deps.slashing.slash(ctx, {
+      offender: t.solver, amount: t.minStake, reason: SlashReason.DisputeLost, taskId: id,
+      beneficiary: t.challenger, harmed: t.submitter, offenceBlock: t.committedAt,
+    });
+    updateScore(ctx.store, t.challenger, { disputesWon: 1n, rewardEarned: out.toBeneficiary });
+  } else {
+    burn(ctx.store, TASK_ADDRESS, bond);
+    deps.slashing.slash(ctx, {
+      offender: t.solver, amount: t.minStake, reason: SlashReason.DisputeLost, taskId: id,
+      beneficiary: ZERO_ADDRESS, harmed: t.submitter, offenceBlock: t.committedAt,
+    });
+    slashChallenger(ZERO_ADDRESS);
+    updateScore(ctx.store, t.challenger, { disputesLost: 1n });
+  }
   reopenOrRefund(ctx, t);
 }

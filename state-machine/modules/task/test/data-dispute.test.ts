@@ -87,14 +87,16 @@ describe('the dispute hook (a test double of the dispute game)', () => {
     expect(m.view('getTask', [id])).toMatchObject({ status: Status.Disputed, disputeId: 7n });
     const before = { solver: m.balance(SOLVER), verifier: m.balance(verifier), stake: m.stake('stakeOf', SOLVER) as bigint };
     const ctx = { store: m.state.store, genesis: m.genesis, env: m.env(), logs: m.logs };
-    m.taskKeeper.resolveDispute(ctx, id, solverWins);
+    m.taskKeeper.resolveDispute(ctx, id, solverWins ? 1 : 2, ETH);
     m.checkSupply();
     return { m, id, t, verifier, before };
   }
 
   it('solver wins: it takes the bond, the task goes back to Committed and finalizes', () => {
     const { m, id, t, verifier, before } = disputed(true);
-    expect(m.balance(SOLVER) - before.solver).toBe(ETH);
+    const prover = (ETH * m.genesis.modules.slashing.proverShareBps) / 10_000n;
+    expect(m.balance(SOLVER) - before.solver).toBe(ETH + prover);
+    expect(m.slashCount(verifier)).toBe(1n);
     expect(m.view('getTask', [id]).status).toBe(Status.Committed);
     m.advanceTo(t.windowEnd + 1n);
     m.ok(OTHER, 'finalize', [id]);
