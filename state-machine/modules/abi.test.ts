@@ -8,6 +8,7 @@ import { accountsAbi } from './accounts/abi.ts';
 import { slashingAbi } from './slashing/abi.ts';
 import { stakeAbi } from './stake/abi.ts';
 import { taskAbi } from './task/abi.ts';
+import { verdeAbi } from './verde/abi.ts';
 
 const require = createRequire(import.meta.url);
 interface Solc {
@@ -20,6 +21,7 @@ const MODULES: [string, string, Abi][] = [
   ['stake', 'IStake', stakeAbi],
   ['slashing', 'ISlashing', slashingAbi],
   ['task', 'ITask', taskAbi],
+  ['verde', 'IVerde', verdeAbi],
 ];
 
 type Item = Record<string, unknown>;

@@ -20,6 +20,8 @@ import { stakeAbi } from '../../stake/abi.ts';
 import { taskAbi } from '../abi.ts';
 import type { TaskDisputes } from '../expected.ts';
 import { createTask, type TaskKeeper } from '../module.ts';
+import { createVerde } from '../../verde/module.ts';
+import { verdeAbi } from '../../verde/abi.ts';
 
 export const ETH = 10n ** 18n;
 export const ACCOUNTS = devnetAccounts(10).map((a) => a.address);
@@ -53,12 +55,19 @@ export class Market {
   private parentHash: Hex = `0x${'00'.repeat(32)}`;
   readonly logs: Log[] = [];
 
-  constructor(readonly genesis: Genesis = marketGenesis(), disputes?: TaskDisputes) {
+  /** `disputes`: a dispute game double, or 'verde' for the real game module. */
+  constructor(readonly genesis: Genesis = marketGenesis(), disputes?: TaskDisputes | 'verde') {
     this.state = ChainState.fromGenesis(genesis);
     const slashing = createSlashing(stakeKeeper);
-    const task = createTask({ stake: stakeKeeper, slashing: slashing.keeper, disputes });
+    let verde: ReturnType<typeof createVerde> | undefined;
+    const hook: TaskDisputes | undefined = disputes === 'verde' ? { open: (ctx, req) => verde!.disputes.open(ctx, req) } : disputes;
+    const task = createTask({ stake: stakeKeeper, slashing: slashing.keeper, disputes: hook });
     this.taskKeeper = task.keeper;
     this.modules = [accountsModule, stakeModule, slashing.module, task.module];
+    if (disputes === 'verde') {
+      verde = createVerde(task.keeper);
+      this.modules.push(verde.module);
+    }
     this.exec = { store: this.state.store, genesis, registry: new ModuleRegistry(this.modules) };
     this.advance(1);
   }
@@ -113,6 +122,21 @@ export class Market {
     const r = this.task(SEQUENCER, functionName, args);
     if (r.status !== 1) throw new Error(`${functionName} reverted: ${r.revertReason}`);
     return decodeFunctionResult({ abi: taskAbi, functionName, data: bytesToHex(r.returnData) } as never) as ReturnType<typeof decodeFunctionResult<typeof taskAbi, F>>;
+  }
+
+  verde(from: Address, functionName: Parameters<typeof encodeFunctionData<typeof verdeAbi>>[0]['functionName'], args: readonly unknown[] = []): MessageResult {
+    return this.send(from, MODULE_ADDRESSES.verde, encodeFunctionData({ abi: verdeAbi, functionName, args } as never));
+  }
+
+  verdeOk(from: Address, functionName: Parameters<typeof encodeFunctionData<typeof verdeAbi>>[0]['functionName'], args: readonly unknown[] = []): MessageResult {
+    const r = this.verde(from, functionName, args);
+    if (r.status !== 1) throw new Error(`${functionName} reverted: ${r.revertReason}`);
+    return r;
+  }
+
+  dispute(id: bigint) {
+    const r = this.verdeOk(SEQUENCER, 'getDispute', [id]);
+    return decodeFunctionResult({ abi: verdeAbi, functionName: 'getDispute', data: bytesToHex(r.returnData) });
   }
 
   stake(fn: 'stakeOf' | 'lockedOf' | 'isJailed', who: Address): bigint | boolean {
