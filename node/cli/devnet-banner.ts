@@ -1,6 +1,9 @@
 // The account listing `verity devnet` prints at start, laid out as anvil prints it, so tools and
 // people that read anvil's output read ours. The keys are public (test mnemonic): devnet only.
 import { DEVNET_MNEMONIC, DEVNET_NOTE, type DevnetAccount } from '../../genesis/index.ts';
+import { MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
+import type { StakeChanges } from '../devnet/stake.ts';
+import type { DevnetWorker } from '../devnet/workers.ts';
 
 const WEI_PER_ETH = 10n ** 18n;
 
@@ -37,4 +40,53 @@ export function devnetBanner(accounts: { account: DevnetAccount; balance: bigint
     '',
   ];
   return lines.join('\n');
+}
+
+export interface WorkersBannerInput {
+  rpc: string;
+  workers: DevnetWorker[];
+  logDir: string;
+  /** the account the printed submit commands use (runs no worker) */
+  submitter: DevnetAccount;
+  submitterKey: string;
+  /** the example spec, as the user can type it */
+  spec: string;
+  /** what the devnet did to the genesis stakes at start */
+  stakes: StakeChanges;
+}
+
+/** The worker list and how to submit the example task, with `verity task submit` and with cast. */
+export function devnetWorkersBanner(b: WorkersBannerInput): string {
+  const rows = b.workers.map((w) => [w.name, `(${w.account.index}) ${w.account.address}`, w.url, w.logFile]);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  const rpcFlag = b.rpc === 'http://127.0.0.1:9545' ? '' : ` --rpc ${b.rpc}`;
+  return [
+    'Workers',
+    '==================',
+    '',
+    ...(rows.length === 0
+      ? ['(none: --solvers 0 --verifiers 0)']
+      : rows.map((r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  log: ${r[3]}`)),
+    '',
+    `Worker logs, data and devnet-only key files (mode 0600) are in ${b.logDir}; a worker that dies is restarted.`,
+    ...(b.stakes.unbonded.length === 0
+      ? []
+      : [
+          `Accounts ${b.stakes.unbonded.join(', ')} run no worker: their genesis stake is unbonding, so the verifier draw picks running`,
+          `workers (a drawn account that never attests is slashed). To run your own worker on one, bond again first:`,
+          `  cast send --rpc-url ${b.rpc} --private-key <its key> ${MODULE_ADDRESSES.stake} "bond()" --value 100ether`,
+        ]),
+    ...(b.stakes.bonded.length === 0 ? [] : [`Worker accounts ${b.stakes.bonded.join(', ')} were bonded back up to the genesis bond.`]),
+    '',
+    'Submit a task',
+    '==================',
+    '',
+    `node node/cli/bin.js task submit${rpcFlag} --key-file ${b.submitterKey} --spec ${b.spec} --reward 1ether --fee 0.01ether`,
+    '',
+    `cast send --rpc-url ${b.rpc} --private-key ${b.submitter.privateKey} ${MODULE_ADDRESSES.task} \\`,
+    `  "submitTask(bytes,uint256,uint256,(uint32,uint32),(uint64,uint64))" 0x$(xxd -p -c0 ${b.spec}) 10000000000000000 0 "(0,0)" "(0,0)" --value 1.01ether`,
+    '',
+    `node node/cli/bin.js task list${rpcFlag}    # then: task show --id 1`,
+    '',
+  ].join('\n');
 }

@@ -1,52 +1,139 @@
 // `verity devnet` (what `npm start` runs): a single-node devnet with the default devnet genesis,
-// funded accounts from the public test mnemonic (devnet only), JSON-RPC on 127.0.0.1:9545.
+// funded accounts from the public test mnemonic (devnet only), JSON-RPC on 127.0.0.1:9545, and
+// supervised worker processes (one solver and two verifiers by default) on devnet accounts 1..9.
+// `--demo` submits the example task and prints its life until it is finalized.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Command } from 'commander';
-import { defaultDevnetGenesis, devnetAccounts } from '../../genesis/index.ts';
-import { devnetBanner } from './devnet-banner.ts';
-import { addCommonOptions, guarded, resolveConfig, runUntilSignal, type CommonFlags } from './node-options.ts';
+import { join, relative, resolve } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { defaultDevnetGenesis, devnetAccounts, type DevnetAccount } from '../../genesis/index.ts';
+import { createLogger } from '../../infra/logger.ts';
+import { startNode } from '../verity-node.ts';
+import { runDemo } from '../devnet/demo.ts';
+import { alignDevnetStakes } from '../devnet/stake.ts';
+import { MAX_DEVNET_WORKERS, WorkerSupervisor, assignRoles, prepareWorkers, writeKeyFile } from '../devnet/workers.ts';
+import { devnetBanner, devnetWorkersBanner } from './devnet-banner.ts';
+import { addCommonOptions, guarded, resolveConfig, type CommonFlags } from './node-options.ts';
 
 interface DevnetFlags extends CommonFlags {
   tmp?: boolean;
   host?: string;
   port?: string;
+  solvers: number;
+  verifiers: number;
+  demo?: boolean;
+  exit?: boolean;
+  demoWindowBlocks: bigint;
+}
+
+export const EXAMPLE_SPEC = resolve(import.meta.dirname, '..', '..', 'worker', 'examples', 'digits-mlp.json');
+const ETHER = 10n ** 18n;
+
+function count(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > MAX_DEVNET_WORKERS) throw new InvalidArgumentError(`must be an integer in 0..${MAX_DEVNET_WORKERS}`);
+  return Number(v);
+}
+
+function blocks(v: string): bigint {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a block count');
+  return BigInt(v);
+}
+
+/** The demo's submitter: the highest devnet account that runs no worker (account 0, the sequencer, if all do). */
+export function demoSubmitter(accounts: DevnetAccount[], workerIndices: number[]): DevnetAccount {
+  for (let i = MAX_DEVNET_WORKERS; i >= 1; i--) if (!workerIndices.includes(i)) return accounts[i];
+  return accounts[0];
 }
 
 export function register(program: Command): void {
   const cmd = program
     .command('devnet')
-    .description('run a single-node devnet (DEVNET ONLY: accounts come from the public test mnemonic)')
+    .description('run a single-node devnet with solver and verifier workers (DEVNET ONLY: accounts come from the public test mnemonic)')
     .option('--tmp', 'use a fresh temporary data directory, removed on exit')
     .option('--host <host>', 'JSON-RPC listen address (default 127.0.0.1)')
-    .option('--port <port>', 'JSON-RPC port, 0 = any free port (default 9545)');
+    .option('--port <port>', 'JSON-RPC port, 0 = any free port (default 9545)')
+    .option('--solvers <n>', 'solver workers (devnet accounts from 1 up)', count, 1)
+    .option('--verifiers <n>', 'verifier workers (the next accounts); solvers + verifiers <= 9', count, 2)
+    .option('--demo', 'submit worker/examples/digits-mlp.json and print its life until it is finalized')
+    .option('--exit', 'with --demo: stop everything and exit once the task has ended (exit code 1 unless finalized)')
+    .addOption(new Option('--demo-window-blocks <n>', 'tests only: the demo task asks for this verification window').argParser(blocks).default(0n, '0').hideHelp());
   addCommonOptions(cmd).action(
     guarded(async (f: DevnetFlags) => {
+      if (f.solvers + f.verifiers > MAX_DEVNET_WORKERS) cmd.error(`error: --solvers + --verifiers must be at most ${MAX_DEVNET_WORKERS} (devnet accounts 1..9 are staked)`);
+      if (f.exit && !f.demo) cmd.error('error: --exit goes with --demo');
       const tmp = f.tmp ? mkdtempSync(join(tmpdir(), 'verity-devnet-')) : null;
-      const genesis = defaultDevnetGenesis();
-      const accounts = devnetAccounts(10);
-      const config = resolveConfig(f, { rpcHost: f.host, rpcPort: f.port, dataDir: tmp ?? f.datadir });
-      // the devnet sequencer is devnet account 0, unless a key is configured
-      if (config.sequencerKey === null) config.sequencerKey = accounts[0].privateKey;
-      const removeTmp = (): void => {
-        if (tmp) rmSync(tmp, { recursive: true, force: true });
-      };
       try {
-        await runUntilSignal(
-          config,
-          genesis,
-          () => {
-            const listed = accounts.map((account) => ({ account, balance: genesis.alloc[account.address] ?? 0n }));
-            process.stdout.write(`${devnetBanner(listed, genesis.chainId)}\n`);
-            process.stdout.write(`data dir: ${config.dataDir}${tmp ? ' (temporary)' : ''}\n`);
-          },
-          removeTmp,
-        );
+        await runDevnet(f, tmp);
       } catch (e) {
-        removeTmp();
+        if (tmp) rmSync(tmp, { recursive: true, force: true });
         throw e;
       }
     }),
+  );
+}
+
+async function runDevnet(f: DevnetFlags, tmp: string | null): Promise<void> {
+  const genesis = defaultDevnetGenesis();
+  const accounts = devnetAccounts(10);
+  const config = resolveConfig(f, { rpcHost: f.host, rpcPort: f.port, dataDir: tmp ?? f.datadir });
+  // the devnet sequencer is devnet account 0, unless a key is configured
+  if (config.sequencerKey === null) config.sequencerKey = accounts[0].privateKey;
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const logger = createLogger('verity', config.logLevel);
+
+  const node = await startNode(config, genesis, logger);
+  const roles = assignRoles(f.solvers, f.verifiers);
+  const workers = await prepareWorkers(config.dataDir, accounts, roles);
+  const submitter = demoSubmitter(accounts, roles.map((r) => r.index));
+  const submitterKey = join(config.dataDir, 'workers', 'keys', `account-${submitter.index}.key`);
+  writeKeyFile(submitterKey, submitter.privateKey);
+  const stakes = await alignDevnetStakes(node.url, accounts, roles.map((r) => r.index), genesis.modules.stake.bonds, logger.child({ component: 'devnet' }));
+  const supervisor = new WorkerSupervisor({ rpc: node.url, workers, logger: logger.child({ component: 'workers' }), report: out });
+
+  out(devnetBanner(accounts.map((account) => ({ account, balance: genesis.alloc[account.address] ?? 0n })), genesis.chainId));
+  out(`data dir: ${config.dataDir}${tmp ? ' (temporary)' : ''}`);
+  const fromCwd = relative(process.cwd(), EXAMPLE_SPEC);
+  const spec = fromCwd.startsWith('..') ? EXAMPLE_SPEC : fromCwd;
+  out(devnetWorkersBanner({ rpc: node.url, workers, logDir: join(config.dataDir, 'workers'), submitter, submitterKey, spec, stakes }));
+  out(`rpc listening on ${node.url}`);
+  supervisor.start();
+
+  const demoAbort = new AbortController();
+  let stopping: Promise<void> | null = null;
+  const shutdown = (code: number, why: string): void => {
+    if (stopping) {
+      if (why.startsWith('SIG')) process.exit(130);
+      return;
+    }
+    logger.info({ why }, 'shutting down');
+    demoAbort.abort();
+    stopping = (async () => {
+      await supervisor.stop();
+      await node.stop();
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+      logger.info('stopped');
+      logger.flush();
+    })();
+    stopping.then(
+      () => process.exit(code),
+      (e: unknown) => {
+        logger.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown(0, 'SIGINT'));
+  process.on('SIGTERM', () => shutdown(0, 'SIGTERM'));
+
+  if (!f.demo) return;
+  const names = new Map(workers.map((w) => [w.account.address.toLowerCase(), w.name]));
+  runDemo({ rpc: node.url, account: submitter, specFile: spec, reward: ETHER, fee: ETHER / 100n, windowBlocks: f.demoWindowBlocks, names, print: out, signal: demoAbort.signal }).then(
+    (r) => {
+      if (f.exit && r.end !== null) shutdown(r.end === 'Finalized' ? 0 : 1, `demo ${r.end}`);
+    },
+    (e: unknown) => {
+      process.stderr.write(`error: demo failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      if (f.exit) shutdown(1, 'demo failed');
+    },
   );
 }
