@@ -54,9 +54,11 @@ export function proveState(ctx: CallContext, deps: Deps, id: bigint, stateRoot: 
   const steps = segmentSteps(spec.steps, spec.checkpointInterval, d.segment);
   const s = steps.indexOf(Number(d.step));
   const siblings = proofNodes(ctx, proof);
-  const ok = s > 0
-    ? verifyMerkleProof(hexToBytes(trail.solverSegment), hexToBytes(stateRoot), { index: s - 1, siblings }, steps.length)
-    : verifyMerkleProof(hexToBytes(trail.solverTrace), hexToBytes(stateRoot), { index: d.segment - 1, siblings }, checkpointSteps(spec.steps, spec.checkpointInterval).length);
+  // leaves before the located one are common to both parties' trees; a proof against either root will do
+  const [roots, index, count] = s > 0
+    ? [[trail.solverSegment, trail.challengerSegment], s - 1, steps.length]
+    : [[trail.solverTrace, trail.challengerTrace], d.segment - 1, checkpointSteps(spec.steps, spec.checkpointInterval).length];
+  const ok = roots.some((r) => r !== ZERO && verifyMerkleProof(hexToBytes(r), hexToBytes(stateRoot), { index, siblings }, count));
   if (!ok) throw verdeErrors.badInput(`state root is not the agreed C_${d.step - 1n}`);
   setTrail(ctx.store, id, { ...trail, agreedState: stateRoot });
 }
@@ -107,8 +109,10 @@ export function proveInput(
   if (ref.kind === 'op') {
     tensor = tensorOf(dtype, shape, bytes);
     const leaf = opLeaf(ref.index, graph.ops[ref.index].opcode, tensorHash(tensor));
-    // leaves before the disputed op are common to both op trees
-    if (!verifyMerkleProof(hexToBytes(d.solverRoot), leaf, { index: ref.index, siblings: proofNodes(ctx, proof) }, graph.ops.length)) {
+    // leaves before the disputed op are common to both op trees: a proof against either root will do
+    const siblings = proofNodes(ctx, proof);
+    const proven = [d.solverRoot, d.challengerRoot].some((r) => verifyMerkleProof(hexToBytes(r), leaf, { index: ref.index, siblings }, graph.ops.length));
+    if (!proven) {
       throw verdeErrors.badInput(`not the output of op ${ref.index}`);
     }
   } else if (ref.kind === 'state') {
