@@ -5,6 +5,7 @@ import * as genesisCommand from './genesis-command.ts';
 import * as nodeCommand from './node-command.ts';
 import * as trainCommand from '../../worker/cli/train-command.ts';
 import * as traceCommand from '../../worker/cli/trace-command.ts';
+import * as workerCommand from '../../worker/cli/worker-command.ts';
 import * as taskCommand from '../../worker/cli/task-command.ts';
 
 const program = new Command('verity')
@@ -13,7 +14,7 @@ const program = new Command('verity')
   .showHelpAfterError();
 
 // Command modules export `register(program)`. Add one line per command file.
-const commandModules: { register(program: Command): void }[] = [devnetCommand, nodeCommand, genesisCommand, trainCommand, traceCommand, taskCommand];
+const commandModules: { register(program: Command): void }[] = [devnetCommand, nodeCommand, genesisCommand, trainCommand, traceCommand, taskCommand, workerCommand];
 for (const m of commandModules) m.register(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,263 @@
+// The solver role. For each task it hears of (TaskSubmitted, TaskReopened, a scan at start) it
+// looks at the task on chain and does the next step it can:
+//   Open       → spec valid, data set on disk with the spec's content root, unlocked stake ≥ minStake,
+//                not jailed, not busy → claim
+//   Claimed    → mine: train (resumable), then commit(traceRoot, T, modelHash, endpoint);
+//                someone else's: expire it once its commit deadline has passed
+//   Committed  → mine: serve its checkpoints, answer a data request on chain, finalize after the window
+//   Finalized, Expired, Cancelled → done
+import type { Hex } from '../../state-machine/crypto/hash.ts';
+import { TaskStatus, type ChainTask, type TaskEvent } from '../chain/client.ts';
+import { sendLogged, type WorkerContext } from '../chain/context.ts';
+import type { JobResult } from '../chain/scheduler.ts';
+import type { SolverTaskRecord } from '../chain/worker-state.ts';
+import { postCheckpoint } from './post-data.ts';
+import type { TaskInputs } from './task-inputs.ts';
+import { storedTrace, trainTask, type TrainTaskOptions } from './train-task.ts';
+
+export interface SolverOptions extends TrainTaskOptions {
+  /** the public URL of this worker's checkpoint server, committed on chain */
+  endpoint: string;
+  /** tasks trained (claimed, not yet committed) at once */
+  maxActive?: number;
+}
+
+const STATUS_NAME: Record<number, string> = { 1: 'open', 2: 'claimed', 3: 'committed', 4: 'disputed', 5: 'finalized', 6: 'expired', 7: 'cancelled' };
+
+export class Solver {
+  private readonly inputs = new Map<string, TaskInputs | { error: string }>();
+  /** block of the latest DataRequested per task of mine (where its CheckpointData events start) */
+  private readonly requestBlocks = new Map<string, bigint>();
+  /** claims in flight (their records are written once the claim is mined) */
+  private claiming = 0;
+
+  constructor(
+    private readonly ctx: WorkerContext,
+    private readonly o: SolverOptions,
+  ) {}
+
+  private get me(): string {
+    return this.ctx.client.address;
+  }
+
+  /** Looks again at a task (adds its job if new). */
+  touch(id: bigint): void {
+    this.ctx.scheduler.touch(`solver:${id}`, (head) => this.reconcile(id, head));
+  }
+
+  /** Events of one block range, in order; the caller persists the state afterwards. */
+  onEvent(e: TaskEvent): void {
+    const id = e.args.taskId;
+    const k = id.toString();
+    switch (e.eventName) {
+      case 'TaskSubmitted':
+      case 'TaskReopened':
+        this.ctx.state.watch(id);
+        this.touch(id);
+        break;
+      case 'TaskClaimed':
+        if (e.args.solver.toLowerCase() !== this.me) this.ctx.state.watch(id);
+        this.touch(id);
+        break;
+      case 'DataRequested':
+        if (this.ctx.state.data.solving[k]) {
+          if (e.blockNumber !== null) this.requestBlocks.set(k, e.blockNumber);
+          this.touch(id);
+        }
+        break;
+      case 'TaskCommitted':
+      case 'TaskFinalized':
+      case 'TaskExpired':
+      case 'TaskRefunded':
+      case 'Challenged':
+      case 'DisputeResolved':
+        if (this.ctx.state.data.solving[k] || this.ctx.state.data.watching.includes(k)) this.touch(id);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** At start: resume own tasks and watched ones, and look at the newest tasks on chain. */
+  async resume(scanLast = 256n): Promise<void> {
+    for (const k of Object.keys(this.ctx.state.data.solving)) this.touch(BigInt(k));
+    for (const k of this.ctx.state.data.watching) this.touch(BigInt(k));
+    const count = await this.ctx.client.taskCount();
+    for (let id = count > scanLast ? count - scanLast + 1n : 1n; id <= count; id++) {
+      const t = await this.ctx.client.getTask(id);
+      if (t.status === TaskStatus.Open || t.status === TaskStatus.Claimed) {
+        this.ctx.state.watch(id);
+        this.touch(id);
+      }
+    }
+    this.ctx.state.save();
+  }
+
+  private activeCount(): number {
+    return this.claiming + Object.values(this.ctx.state.data.solving).filter((r) => r.phase !== 'committed').length;
+  }
+
+  private async inputsFor(id: bigint): Promise<TaskInputs | { error: string }> {
+    const k = id.toString();
+    let r = this.inputs.get(k);
+    if (r === undefined) {
+      r = this.ctx.finder.inputs(await this.ctx.client.specOf(id));
+      this.inputs.set(k, r);
+    }
+    return r;
+  }
+
+  private finish(id: bigint, outcome: string): void {
+    this.ctx.state.finish(id, 'solver', outcome);
+    this.ctx.state.unwatch(id);
+    this.ctx.state.save();
+    this.inputs.delete(id.toString());
+    this.ctx.metrics.tasks.inc({ role: 'solver', outcome });
+    this.ctx.log.info({ task: id.toString(), outcome }, 'solver finished task');
+    // a slot may have freed up: look at the open tasks again
+    for (const k of this.ctx.state.data.watching) this.touch(BigInt(k));
+  }
+
+  async reconcile(id: bigint, head: bigint): Promise<JobResult> {
+    const t = await this.ctx.client.getTask(id);
+    const k = id.toString();
+    const mine = t.solver.toLowerCase() === this.me;
+    const rec = this.ctx.state.data.solving[k];
+    if (rec && !mine) this.finish(id, t.status === TaskStatus.Open ? 'reopened' : STATUS_NAME[t.status] ?? 'lost');
+    switch (t.status) {
+      case TaskStatus.Open:
+        return this.tryClaim(t, head);
+      case TaskStatus.Claimed:
+        if (!mine) return this.expireIfLate(t, head);
+        return this.solve(t, head);
+      case TaskStatus.Committed:
+      case TaskStatus.Disputed:
+        this.ctx.state.unwatch(id);
+        if (!mine) return { done: true };
+        return this.afterCommit(t, head);
+      default:
+        this.ctx.state.unwatch(id);
+        if (mine && this.ctx.state.data.solving[k]) this.finish(id, STATUS_NAME[t.status] ?? 'done');
+        return { done: true };
+    }
+  }
+
+  private async tryClaim(t: ChainTask, head: bigint): Promise<JobResult> {
+    const id = t.id;
+    const fields = { task: id.toString() };
+    if (this.activeCount() >= (this.o.maxActive ?? 1)) return { idle: true };
+    const inputs = await this.inputsFor(id);
+    if ('error' in inputs) {
+      this.ctx.log.info({ ...fields, reason: inputs.error }, 'cannot run this task; not claiming');
+      this.ctx.state.unwatch(id);
+      this.ctx.state.save();
+      return { done: true };
+    }
+    if (inputs.specHash !== t.specHash) {
+      this.ctx.log.warn({ ...fields, chain: t.specHash, local: inputs.specHash }, 'spec hash differs from the chain; not claiming');
+      return { done: true };
+    }
+    const [unlocked, jailed] = await Promise.all([this.ctx.client.unlockedStake(), this.ctx.client.isJailed()]);
+    if (jailed || unlocked < t.minStake) {
+      this.ctx.log.info({ ...fields, jailed, unlocked: unlocked.toString(), minStake: t.minStake.toString() }, 'not eligible to claim (stake or jail); will look again');
+      return { wakeAt: head + 20n };
+    }
+    if (this.activeCount() >= (this.o.maxActive ?? 1)) return { idle: true };
+    this.claiming++;
+    let out;
+    try {
+      out = await sendLogged(this.ctx, { functionName: 'claim', args: [id] }, fields);
+    } finally {
+      this.claiming--;
+    }
+    if (!out.ok) return { wakeAt: head + 1n };
+    this.ctx.state.data.solving[id.toString()] = { phase: 'claimed', specHash: inputs.specHash };
+    this.ctx.state.unwatch(id);
+    this.ctx.state.save();
+    this.ctx.log.info({ ...fields, spec: inputs.spec.name, steps: inputs.spec.steps, block: out.blockNumber.toString() }, 'claimed task');
+    return { wakeAt: out.blockNumber };
+  }
+
+  private async expireIfLate(t: ChainTask, head: bigint): Promise<JobResult> {
+    if (head <= t.commitDeadline) return { wakeAt: t.commitDeadline + 1n };
+    const out = await sendLogged(this.ctx, { functionName: 'expire', args: [t.id] }, { task: t.id.toString(), solver: t.solver });
+    if (out.ok) this.ctx.log.info({ task: t.id.toString(), solver: t.solver }, 'expired a claim past its commit deadline');
+    return { wakeAt: head + 1n };
+  }
+
+  private async solve(t: ChainTask, head: bigint): Promise<JobResult> {
+    const id = t.id;
+    const k = id.toString();
+    const fields = { task: k };
+    const inputs = await this.inputsFor(id);
+    if ('error' in inputs) {
+      this.ctx.log.error({ ...fields, reason: inputs.error }, 'claimed a task this worker cannot run');
+      return { idle: true };
+    }
+    let rec: SolverTaskRecord = this.ctx.state.data.solving[k] ?? { phase: 'claimed', specHash: inputs.specHash };
+    if (rec.traceRoot === undefined) {
+      this.ctx.log.info({ ...fields, spec: inputs.spec.name, steps: inputs.spec.steps, backend: this.ctx.backend.name }, 'training');
+      const started = performance.now();
+      const trace = await trainTask(this.ctx, inputs, this.o);
+      if (trace === null) return { idle: true };
+      rec = { ...rec, phase: 'trained', traceRoot: trace.traceRoot, modelHash: trace.modelHash };
+      this.ctx.state.data.solving[k] = rec;
+      this.ctx.state.save();
+      const seconds = (performance.now() - started) / 1000;
+      this.ctx.log.info({ ...fields, traceRoot: trace.traceRoot, modelHash: trace.modelHash, testAccuracy: trace.testAccuracy, seconds }, 'trained');
+    }
+    this.serve(inputs.specHash, inputs.spec.steps, inputs.spec.checkpointInterval);
+    const now = await this.ctx.client.blockNumber();
+    if (now > t.commitDeadline) {
+      this.ctx.log.warn({ ...fields, commitDeadline: t.commitDeadline.toString(), head: now.toString() }, 'missed the commit deadline');
+      return { wakeAt: now + 1n };
+    }
+    const out = await sendLogged(
+      this.ctx,
+      { functionName: 'commit', args: [id, rec.traceRoot as Hex, BigInt(inputs.spec.steps), rec.modelHash as Hex, this.o.endpoint] },
+      fields,
+    );
+    if (out.ok) {
+      this.ctx.state.data.solving[k] = { ...rec, phase: 'committed' };
+      this.ctx.state.save();
+      this.ctx.log.info({ ...fields, traceRoot: rec.traceRoot, endpoint: this.o.endpoint }, 'committed');
+      return { wakeAt: out.blockNumber };
+    }
+    return { wakeAt: head + 1n };
+  }
+
+  /** Registers a finished run with the checkpoint server; false when the store no longer has it. */
+  private serve(specHash: Hex, steps: number, interval: number): boolean {
+    const trace = storedTrace(this.ctx, specHash, steps, interval);
+    if (!trace) return false;
+    this.ctx.catalog.register(steps, interval, trace.roots);
+    return true;
+  }
+
+  private async afterCommit(t: ChainTask, head: bigint): Promise<JobResult> {
+    const id = t.id;
+    const k = id.toString();
+    const fields = { task: k };
+    const rec = this.ctx.state.data.solving[k];
+    if (rec?.phase !== 'committed') {
+      this.ctx.state.data.solving[k] = { ...(rec ?? { specHash: t.specHash }), phase: 'committed', traceRoot: t.traceRoot, modelHash: t.modelHash };
+      this.ctx.state.save();
+    }
+    if (!this.serve(t.specHash, Number(t.steps), Number(t.checkpointInterval))) {
+      this.ctx.log.error({ ...fields, traceRoot: t.traceRoot }, 'committed trace is not in the checkpoint store; cannot serve it');
+    }
+    if (t.status === TaskStatus.Disputed) return { idle: true };
+    const ch = await this.ctx.client.dataChallengeOf(id);
+    if (ch.open) {
+      const trace = storedTrace(this.ctx, t.specHash, Number(t.steps), Number(t.checkpointInterval));
+      if (!trace) throw new Error(`data requested for task ${k} but its checkpoints are gone`);
+      await postCheckpoint(this.ctx, id, ch, trace.roots, this.requestBlocks.get(k), head);
+      return { wakeAt: head + 1n };
+    }
+    if (head <= t.windowEnd) return { wakeAt: t.windowEnd + 1n };
+    const out = await sendLogged(this.ctx, { functionName: 'finalize', args: [id] }, fields);
+    if (out.ok) return { wakeAt: out.blockNumber };
+    if (out.error === 'TooEarly') return { wakeAt: BigInt(out.args[1] as bigint) };
+    return { wakeAt: head + 1n };
+  }
+}

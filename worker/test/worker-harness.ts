@@ -1,0 +1,110 @@
+// Test harness for the worker end-to-end tests: real processes (`node node/cli/bin.js …`) with
+// their output collected, devnet keys (the public test mnemonic; devnet only), and a viem client
+// for the test's own reads and transactions. Worker tests may not import node/ or genesis/
+// (ARCHITECTURE.md), so the node runs as a process too, from a genesis file `verity genesis init`
+// wrote.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { createPublicClient, createWalletClient, defineChain, http, type Hex } from 'viem';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+
+export const REPO = resolve(import.meta.dirname, '..', '..');
+export const BIN = join(REPO, 'node', 'cli', 'bin.js');
+const DEVNET_MNEMONIC = 'test test test test test test test test test test test junk';
+
+export interface DevKey {
+  index: number;
+  address: Hex;
+  privateKey: Hex;
+}
+
+/** Devnet account i of the public test mnemonic (the accounts `verity genesis init` funds). */
+export function devKey(index: number): DevKey {
+  const hd = mnemonicToAccount(DEVNET_MNEMONIC, { addressIndex: index });
+  const key = hd.getHdKey().privateKey;
+  if (!key) throw new Error(`no key at ${index}`);
+  const privateKey = `0x${Buffer.from(key).toString('hex')}` as Hex;
+  return { index, address: hd.address.toLowerCase() as Hex, privateKey };
+}
+
+/** A child process whose stdout and stderr are collected, with waits on what it printed. */
+export class Proc {
+  readonly child: ChildProcess;
+  output = '';
+  readonly exited: Promise<number | null>;
+  private waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+
+  constructor(
+    readonly name: string,
+    args: string[],
+    env: Record<string, string> = {},
+  ) {
+    this.child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const onData = (d: Buffer): void => {
+      this.output += d.toString('utf8');
+      this.waiters = this.waiters.filter((w) => {
+        const m = this.output.match(w.re);
+        if (m) w.resolve(m);
+        return !m;
+      });
+    };
+    this.child.stdout?.on('data', onData);
+    this.child.stderr?.on('data', onData);
+    this.exited = new Promise((res) => this.child.on('exit', (code) => res(code)));
+  }
+
+  /** Resolves with the first match of `re` in everything printed so far or later. */
+  waitFor(re: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+    const m = this.output.match(re);
+    if (m) return Promise.resolve(m);
+    return new Promise((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`${this.name}: no ${re} within ${timeoutMs} ms; output tail:\n${this.output.slice(-3000)}`)), timeoutMs);
+      this.waiters.push({
+        re,
+        resolve: (x) => {
+          clearTimeout(timer);
+          res(x);
+        },
+      });
+    });
+  }
+
+  /** Log lines (pino JSON) whose msg matches. */
+  logs(msg: RegExp): Record<string, unknown>[] {
+    return this.output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => {
+        try {
+          return JSON.parse(l) as Record<string, unknown>;
+        } catch {
+          return {};
+        }
+      })
+      .filter((o) => typeof o.msg === 'string' && msg.test(o.msg));
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(signal);
+    await this.exited;
+  }
+}
+
+export function clientsFor(rpc: string, chainId: number, key?: Hex) {
+  const chain = defineChain({ id: chainId, name: 'verity-test', nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 }, rpcUrls: { default: { http: [rpc] } } });
+  const transport = http(rpc, { timeout: 10_000 });
+  const pub = createPublicClient({ chain, transport, pollingInterval: 50 });
+  const wallet = key ? createWalletClient({ chain, transport, account: privateKeyToAccount(key) }) : null;
+  return { pub, wallet };
+}
+
+export async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs: number, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined && v !== null && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
