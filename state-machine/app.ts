@@ -11,6 +11,7 @@ import { stakeModule } from './modules/stake/module.ts';
 import { stakeParams } from './modules/stake/params.ts';
 import { createTask } from './modules/task/module.ts';
 import { taskParams } from './modules/task/params.ts';
+import { createVerde } from './modules/verde/module.ts';
 import { verdeParams } from './modules/verde/params.ts';
 import type { ParamsCodec } from './params/codec.ts';
 
@@ -23,17 +24,21 @@ export const MODULE_PARAMS: { readonly [K in keyof ModuleParams]: ParamsCodec<Mo
   verde: verdeParams,
 };
 
-// Each module gets only the narrow interface it declares in its expected.ts.
+// Each module gets only the narrow interface it declares in its expected.ts. Task and verde need
+// each other (a challenge opens a game; the game's verdict settles the task), so the task module's
+// dispute hook forwards to the verde module created right after it.
 const slashing = createSlashing(stakeKeeper);
-/** The dispute game is not wired yet: a challenge reverts with DisputesUnavailable. */
-const task = createTask({ stake: stakeKeeper, slashing: slashing.keeper });
-
-/** What the dispute game will call with its verdicts. */
-export const taskKeeper = task.keeper;
+let verde: ReturnType<typeof createVerde> | undefined;
+const task = createTask({
+  stake: stakeKeeper,
+  slashing: slashing.keeper,
+  disputes: { open: (ctx, req) => (verde as ReturnType<typeof createVerde>).disputes.open(ctx, req) },
+});
+verde = createVerde(task.keeper);
 
 /**
  * The modules of this chain. The order is the hook order: genesis hooks and begin-block hooks run
  * first to last, end-block hooks too. accounts credits genesis balances before stake mints bonds;
- * task captures draw seeds at the start of each block; stake matures unbonding at its end.
+ * task captures draw seeds at the start of each block; stake matures unbonding at its end; verde has no hooks.
  */
-export const MODULES: readonly Module[] = [accountsModule, stakeModule, slashing.module, task.module];
+export const MODULES: readonly Module[] = [accountsModule, stakeModule, slashing.module, task.module, verde.module];

@@ -19,18 +19,22 @@ import { Party, graphOf } from '../dispute/party.ts';
 import { DisputePlayer, type DisputeChain } from '../dispute/player.ts';
 
 const examples = join(import.meta.dirname, '..', 'examples');
-const specJson = { ...JSON.parse(readFileSync(join(examples, 'digits-mlp.json'), 'utf8')), steps: 20, checkpointInterval: 5 };
-specJson.dataset = { ...specJson.dataset, path: join(examples, specJson.dataset.path) };
-const specBytes = new TextEncoder().encode(JSON.stringify(specJson));
-let spec: TaskSpec;
-let ds: CommittedDataset;
-let honest: Party;
 
-beforeAll(() => {
-  spec = parseTaskSpec(specJson);
-  ds = loadSpecDataset(spec, examples);
-  honest = new Party(spec, ds, REFERENCE_BACKEND);
-});
+interface Setup {
+  spec: TaskSpec;
+  specBytes: Uint8Array;
+  ds: CommittedDataset;
+  honest: Party;
+}
+
+/** An example spec shortened to 20 steps with checkpoints every 5, its data set and an honest party. */
+function setup(file: string): Setup {
+  const json = { ...JSON.parse(readFileSync(join(examples, file), 'utf8')), steps: 20, checkpointInterval: 5 };
+  json.dataset = { ...json.dataset, path: join(examples, json.dataset.path) };
+  const spec = parseTaskSpec(json);
+  const ds = loadSpecDataset(spec, examples);
+  return { spec, specBytes: new TextEncoder().encode(JSON.stringify(json)), ds, honest: new Party(spec, ds, REFERENCE_BACKEND) };
+}
 
 function chainOf(m: Market, from: `0x${string}`): DisputeChain {
   return {
@@ -57,7 +61,8 @@ interface Row {
 }
 
 /** Runs one dispute to its end; both players act once per block. */
-function play(row: Row) {
+function play(setup: Setup, row: Row) {
+  const { spec, specBytes, ds, honest } = setup;
   const m = new Market(undefined, 'verde');
   const solver = row.solver === 'lazy' ? undefined : row.solver ? new Party(spec, ds, REFERENCE_BACKEND, parseMisbehaviour(row.solver)) : honest;
   const challengerBehaviour = row.challenger ? parseMisbehaviour(row.challenger) : undefined;
@@ -103,9 +108,10 @@ const rows: Row[] = [
   { name: 'false-challenge', challenger: 'false-challenge', segment: 2, winner: Outcome.SolverWon, step: 10 },
 ];
 
-describe('Verde end to end in process: each cheat is caught', () => {
-  it.each(rows)('$name', async (row) => {
-    const g = play(row);
+async function check(setup: Setup, row: Row): Promise<void> {
+  const { spec } = setup;
+  {
+    const g = play(setup, row);
     await runToEnd(g);
     const d = g.m.dispute(g.disputeId);
     expect(`${d.outcome} ${d.reason} step=${d.step} op=${d.op}`).toMatch(new RegExp(`^${row.winner} `));
@@ -120,5 +126,26 @@ describe('Verde end to end in process: each cheat is caught', () => {
     }
     const task = g.m.view('getTask', [g.taskId]);
     expect(task.status).toBe(row.winner === Outcome.SolverWon ? Status.Committed : Status.Open);
+  }
+}
+
+describe('Verde end to end in process: each cheat is caught (digits MLP)', () => {
+  let mlp: Setup;
+  beforeAll(() => {
+    mlp = setup('digits-mlp.json');
+  });
+  it.each(rows)('$name', (row) => check(mlp, row));
+});
+
+describe('Verde end to end in process: the CNN', () => {
+  let cnn: Setup;
+  beforeAll(() => {
+    cnn = setup('digits-cnn.json');
+  });
+  it('op:T:J on a parameter update and data:T are caught at the cheated op', async () => {
+    // cheats at checkpoint steps: a one-ulp difference in a parameter can round away a few steps later
+    const j = graphOf(cnn.spec, 10).ops.length - 1;
+    await check(cnn, { name: 'op', solver: `op:10:${j}`, segment: 0, winner: Outcome.ChallengerWon, step: 10, op: j });
+    await check(cnn, { name: 'data', solver: 'data:15', segment: 3, winner: Outcome.ChallengerWon, step: 15 });
   });
 });
