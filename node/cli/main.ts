@@ -7,6 +7,7 @@ import * as trainCommand from '../../worker/cli/train-command.ts';
 import * as traceCommand from '../../worker/cli/trace-command.ts';
 import * as workerCommand from '../../worker/cli/worker-command.ts';
 import * as taskCommand from '../../worker/cli/task-command.ts';
+import * as disputeCommand from '../../worker/cli/dispute-command.ts';
 
 const program = new Command('verity')
   .description('Verity: an Ethereum rollup app-chain for verifiable machine-learning training')
@@ -14,7 +15,7 @@ const program = new Command('verity')
   .showHelpAfterError();
 
 // Command modules export `register(program)`. Add one line per command file.
-const commandModules: { register(program: Command): void }[] = [devnetCommand, nodeCommand, genesisCommand, trainCommand, traceCommand, taskCommand, workerCommand];
+const commandModules: { register(program: Command): void }[] = [devnetCommand, nodeCommand, genesisCommand, trainCommand, traceCommand, taskCommand, disputeCommand, workerCommand];
 for (const m of commandModules) m.register(program);
 
 await program.parseAsync(process.argv);
