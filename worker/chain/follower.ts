@@ -40,6 +40,8 @@ export interface FollowerOptions {
   onEvents: (events: TaskEvent[], toBlock: bigint) => Promise<void>;
   /** called with the head after every successful poll (deadline checks) */
   onHead: (head: bigint) => Promise<void>;
+  /** called when the node answers again after failures */
+  onRecovered?: () => void;
   log: Logger;
 }
 
@@ -107,7 +109,10 @@ export class EventFollower {
     while (!this.stopped) {
       try {
         await this.pollOnce();
-        if (!this.healthy) this.o.log.info('node reachable again; following events');
+        if (!this.healthy) {
+          this.o.log.info('node reachable again; following events');
+          this.o.onRecovered?.();
+        }
         this.healthy = true;
         backoff.reset();
         await this.sleep(this.o.pollMs);

@@ -67,7 +67,7 @@ export class TaskScheduler {
         },
         (err: unknown) => {
           e.failures++;
-          const delay = Math.min(10_000, 250 * 2 ** Math.min(e.failures - 1, 6));
+          const delay = Math.min(5_000, 250 * 2 ** Math.min(e.failures - 1, 5));
           e.retryAt = Date.now() + delay;
           e.dirty = true;
           const msg = err instanceof Error ? err.message : String(err);
@@ -82,6 +82,11 @@ export class TaskScheduler {
         if (e.dirty && this.entries.get(key) === e && Date.now() >= e.retryAt) this.run(key, e);
       });
     this.inFlight.add(p);
+  }
+
+  /** Forgets the backoff of failed jobs (the node is back: no reason to wait out their delays). */
+  retryFailedNow(): void {
+    for (const e of this.entries.values()) if (e.failures > 0) e.retryAt = 0;
   }
 
   /** Stops starting jobs and waits for the running ones. */

@@ -68,7 +68,7 @@ export interface RunningWorker {
 /** Connects, retrying until the node answers (a worker may start before its node). */
 async function connect(o: WorkerOptions, log: Logger, stopping: () => boolean): Promise<ChainClient> {
   const account = readKeyFile(o.keyFile);
-  const backoff = new Backoff(250, 5_000);
+  const backoff = new Backoff(250, 2_000);
   for (;;) {
     try {
       return await ChainClient.connect(o.rpc, account, { pollMs: Math.max(20, Math.floor(o.pollMs / 2)) });
@@ -149,6 +149,7 @@ export async function startWorker(o: WorkerOptions, hooks: WorkerTestHooks = tes
       metrics.head.set(Number(head));
       scheduler.onHead(head);
     },
+    onRecovered: () => scheduler.retryFailedNow(),
     log: log.child({ component: 'events' }),
   });
   follower.start();

@@ -5,7 +5,8 @@
 //   2. a solver whose checkpoint server refuses every request (a test-only switch): a verifier
 //      forces the checkpoint on chain with requestData and attests from the CheckpointData events;
 //   3. a solver SIGKILLed mid-training and restarted: it resumes from its stored checkpoints and the
-//      task still finalizes.
+//      task still finalizes; meanwhile the node itself is restarted (same port, same data) and every
+//      other worker rides it out.
 // Then the ledger: rewards, fee shares, gas, scores, and total supply.
 // Each solver only has its own task's data set (three different subsets of the digits, so three
 // content roots), and only the two verifiers have enough stake to be drawn, so who does what is fixed.
@@ -22,7 +23,7 @@ import { getBackend } from '../../state-machine/repops/backend.ts';
 import { parseTaskSpec } from '../../state-machine/training/spec-validate.ts';
 import { loadSpecDataset } from '../datasets/load.ts';
 import { train } from '../trainer/train.ts';
-import { REPO, Proc, clientsFor, devKey, until, type DevKey } from './worker-harness.ts';
+import { REPO, Proc, clientsFor, devKey, freePort, until, type DevKey } from './worker-harness.ts';
 
 const ETHER = 10n ** 18n;
 const REWARD = 5n * ETHER;
@@ -75,6 +76,7 @@ let trainCli: Proc;
 let E: Proc;
 let E2: Proc | null = null;
 let killScenario: Promise<{ storedBeforeKill: number; phaseAfterKill: string }>;
+let workers: Proc[] = [];
 let refuseTask: { spec: Record<string, unknown>; file: string };
 let killTask: { spec: Record<string, unknown>; file: string };
 
@@ -107,25 +109,28 @@ beforeAll(async () => {
     [keys.B.address, `${100n * ETHER}`], [keys.C.address, `${100n * ETHER}`],
   ]);
   Object.assign(g.modules.task, {
-    commitBlocks: '600', windowBlocks: '160', drawDelayBlocks: '2', verifierMinStake: `${50n * ETHER}`, daResponseBlocks: '200', daGraceBlocks: '100',
+    commitBlocks: '600', windowBlocks: '120', drawDelayBlocks: '2', verifierMinStake: `${50n * ETHER}`, daResponseBlocks: '200', daGraceBlocks: '100',
   });
   writeFileSync(genesisFile, JSON.stringify(g));
-  const node = start('node', ['node', '--genesis', genesisFile, '--datadir', join(dir, 'node'), '--rpc-port', '0', '--sequencer-key-file', keyFile(keys.seq), '--log-level', 'warn']);
-  rpc = (await node.waitFor(/rpc listening on (http:\/\/\S+)/, 60_000))[1];
-  ({ pub } = clientsFor(rpc, 271828));
-  chainId = await pub.getChainId();
+  // the node gets a fixed port (it is restarted below); the workers start beside it and wait for it
+  rpc = `http://127.0.0.1:${await freePort()}`;
+  const nodeArgs = ['node', '--genesis', genesisFile, '--datadir', join(dir, 'node'), '--rpc-port', rpc.split(':')[2], '--sequencer-key-file', keyFile(keys.seq), '--log-level', 'warn'];
+  let node = start('node', nodeArgs);
 
   // data sets: each solver only its own; the verifiers all of them
   refuseTask = subsetTask('ds-D', 'refuse', 1500, '2');
   killTask = subsetTask('ds-E', 'kill', 1600, '3');
   const verifierSets = ['--datasets', join(REPO, 'worker', 'datasets'), '--datasets', join(dir, 'ds-D'), '--datasets', join(dir, 'ds-E')];
-  const workers = [
+  workers = [
     worker('A', keys.A, 'solver', []),
     worker('D', keys.D, 'solver', ['--datasets', join(dir, 'ds-D')], { VERITY_WORKER_TEST_REFUSE_SERVE: '1' }),
-    (E = worker('E', keys.E, 'solver', ['--datasets', join(dir, 'ds-E'), '--log-level', 'debug'], { VERITY_WORKER_TEST_SEGMENT_DELAY_MS: '400' })),
+    (E = worker('E', keys.E, 'solver', ['--datasets', join(dir, 'ds-E')], { VERITY_WORKER_TEST_SEGMENT_DELAY_MS: '400' })),
     worker('B', keys.B, 'verifier', verifierSets),
     worker('C', keys.C, 'verifier', verifierSets),
   ];
+  await node.waitFor(/rpc listening on/, 60_000);
+  ({ pub } = clientsFor(rpc, 271828));
+  chainId = await pub.getChainId();
   await Promise.all(workers.map((w) => w.waitFor(/"msg":"worker started"/, 60_000)));
 
   const { wallet } = clientsFor(rpc, chainId, keys.submitter.privateKey);
@@ -155,7 +160,11 @@ beforeAll(async () => {
     }, 30_000, 20);
     await E.stop('SIGKILL');
     const st = JSON.parse(readFileSync(join(dir, `data-${keys.E.index}`, 'worker-state.json'), 'utf8')) as { solving: Record<string, { phase: string }> };
+    // the node goes down too, and comes back on the same port with the same data
+    await node.stop('SIGTERM');
+    node = start('node-restarted', nodeArgs);
     E2 = worker('E2', keys.E, 'solver', ['--datasets', join(dir, 'ds-E')]);
+    await node.waitFor(/rpc listening on/, 60_000);
     return { storedBeforeKill: stored, phaseAfterKill: st.solving[ids.kill.toString()]?.phase ?? 'none' };
   })();
   killScenario.catch(() => undefined);
@@ -226,6 +235,8 @@ describe('verity worker (real node, real worker processes)', () => {
     expect(t.solver.toLowerCase()).toBe(keys.E.address);
     expect(t.traceRoot).toBe(expectedTraceRoot(killTask));
     expect([...t.verifierStatus]).toEqual([1, 1]);
+    // the workers that kept running saw the node go away and come back
+    for (const w of workers.filter((x) => x !== E)) expect(w.output, w.name).toMatch(/"msg":"node reachable again; following events"/);
   }, 90_000);
 
   it('pays rewards and fee shares, scores the ledger, and conserves total supply', async () => {
