@@ -14,7 +14,7 @@ import type { Logger } from '../../infra/logger.ts';
 import { bytesToHex, type Hex } from '../../state-machine/crypto/hash.ts';
 import { tensorBytes } from '../../state-machine/repops/tensor-hash.ts';
 import { checkpointSteps } from '../../state-machine/training/commitments.ts';
-import type { CheckpointCatalog } from './catalog.ts';
+import type { CheckpointCatalog, TraceEntry } from './catalog.ts';
 import type { WorkerMetrics } from './metrics.ts';
 
 export interface CheckpointServerOptions {
@@ -41,6 +41,17 @@ function hexProof(siblings: Uint8Array[]): Hex[] {
   return siblings.map((s) => bytesToHex(s));
 }
 
+/** A root from a URL (any case), or null when it is not 0x + 64 hex digits. */
+function rootParam(raw: string): Hex | null {
+  const root = raw.toLowerCase();
+  return ROOT.test(root) ? (root as Hex) : null;
+}
+
+/** Where checkpoint leaf `leaf` sits in a trace, with its path to traceRoot. */
+function leafPosition(t: TraceEntry, leaf: number) {
+  return { traceRoot: t.traceRoot, leaf, step: checkpointSteps(t.steps, t.checkpointInterval)[leaf], leafCount: t.roots.length, proof: hexProof(t.tree.proof(leaf).siblings) };
+}
+
 export async function startCheckpointServer(o: CheckpointServerOptions): Promise<CheckpointServer> {
   const app: FastifyInstance = Fastify({ logger: false, bodyLimit: 1024, connectionTimeout: 30_000, requestTimeout: 30_000 });
   const { catalog, metrics } = o;
@@ -56,37 +67,30 @@ export async function startCheckpointServer(o: CheckpointServerOptions): Promise
 
   app.get<{ Params: { traceRoot: string } }>('/traces/:traceRoot', async (req, reply) => {
     if (refused(reply)) return reply;
-    const root = req.params.traceRoot.toLowerCase();
-    if (!ROOT.test(root)) return bad(reply, 'traceRoot must be 0x + 64 hex digits');
-    const t = catalog.trace(root as Hex);
+    const root = rootParam(req.params.traceRoot);
+    if (root === null) return bad(reply, 'traceRoot must be 0x + 64 hex digits');
+    const t = catalog.trace(root);
     if (!t) return notFound(reply, 'trace');
     return sendJson(reply, 'trace', { traceRoot: t.traceRoot, steps: t.steps, checkpointInterval: t.checkpointInterval, leafCount: t.roots.length });
   });
 
   app.get<{ Params: { traceRoot: string; leaf: string } }>('/traces/:traceRoot/leaves/:leaf', async (req, reply) => {
     if (refused(reply)) return reply;
-    const root = req.params.traceRoot.toLowerCase();
-    if (!ROOT.test(root) || !INDEX.test(req.params.leaf)) return bad(reply, 'want /traces/0x…(64)/leaves/<index>');
-    const t = catalog.trace(root as Hex);
+    const root = rootParam(req.params.traceRoot);
+    if (root === null || !INDEX.test(req.params.leaf)) return bad(reply, 'want /traces/0x…(64)/leaves/<index>');
+    const t = catalog.trace(root);
     const leaf = Number(req.params.leaf);
     if (!t || leaf >= t.roots.length) return notFound(reply, 'leaf');
-    return sendJson(reply, 'leaf', {
-      traceRoot: t.traceRoot,
-      leaf,
-      step: checkpointSteps(t.steps, t.checkpointInterval)[leaf],
-      leafCount: t.roots.length,
-      root: t.roots[leaf],
-      proof: hexProof(t.tree.proof(leaf).siblings),
-    });
+    return sendJson(reply, 'leaf', { ...leafPosition(t, leaf), root: t.roots[leaf] });
   });
 
   app.get<{ Params: { root: string }; Querystring: { trace?: string } }>('/checkpoints/:root', async (req, reply) => {
     if (refused(reply)) return reply;
-    const root = req.params.root.toLowerCase();
-    if (!ROOT.test(root)) return bad(reply, 'root must be 0x + 64 hex digits');
-    const cp = catalog.load(root as Hex);
+    const root = rootParam(req.params.root);
+    if (root === null) return bad(reply, 'root must be 0x + 64 hex digits');
+    const cp = catalog.load(root);
     if (!cp) return notFound(reply, 'checkpoint');
-    const leaves = catalog.leafOf(root as Hex);
+    const leaves = catalog.leafOf(root);
     const wanted = req.query.trace?.toLowerCase();
     const at = wanted === undefined ? leaves[0] : leaves.find((l) => l.traceRoot === wanted);
     const t = at === undefined ? undefined : catalog.trace(at.traceRoot);
@@ -101,17 +105,15 @@ export async function startCheckpointServer(o: CheckpointServerOptions): Promise
         hash: bytesToHex(cp.tree.node(0, index)),
         proof: hexProof(cp.tree.proof(index).siblings),
       })),
-      ...(at && t
-        ? { trace: { traceRoot: at.traceRoot, leaf: at.leaf, leafCount: t.roots.length, step: checkpointSteps(t.steps, t.checkpointInterval)[at.leaf], proof: hexProof(t.tree.proof(at.leaf).siblings) } }
-        : {}),
+      ...(at && t ? { trace: leafPosition(t, at.leaf) } : {}),
     });
   });
 
   app.get<{ Params: { root: string; index: string } }>('/checkpoints/:root/tensors/:index', async (req, reply) => {
     if (refused(reply)) return reply;
-    const root = req.params.root.toLowerCase();
-    if (!ROOT.test(root) || !INDEX.test(req.params.index)) return bad(reply, 'want /checkpoints/0x…(64)/tensors/<index>');
-    const cp = catalog.load(root as Hex);
+    const root = rootParam(req.params.root);
+    if (root === null || !INDEX.test(req.params.index)) return bad(reply, 'want /checkpoints/0x…(64)/tensors/<index>');
+    const cp = catalog.load(root);
     const i = Number(req.params.index);
     if (!cp || i >= cp.state.length) return notFound(reply, 'tensor');
     const t = cp.state[i];

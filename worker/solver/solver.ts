@@ -10,9 +10,9 @@ import type { Hex } from '../../state-machine/crypto/hash.ts';
 import { TaskStatus, type ChainTask, type TaskEvent } from '../chain/client.ts';
 import { sendLogged, type WorkerContext } from '../chain/context.ts';
 import type { JobResult } from '../chain/scheduler.ts';
+import { TaskRole } from '../chain/role.ts';
 import type { SolverTaskRecord } from '../chain/worker-state.ts';
 import { postCheckpoint } from './post-data.ts';
-import type { TaskInputs } from './task-inputs.ts';
 import { storedTrace, trainTask, type TrainTaskOptions } from './train-task.ts';
 
 export interface SolverOptions extends TrainTaskOptions {
@@ -24,25 +24,17 @@ export interface SolverOptions extends TrainTaskOptions {
 
 const STATUS_NAME: Record<number, string> = { 1: 'open', 2: 'claimed', 3: 'committed', 4: 'disputed', 5: 'finalized', 6: 'expired', 7: 'cancelled' };
 
-export class Solver {
-  private readonly inputs = new Map<string, TaskInputs | { error: string }>();
+export class Solver extends TaskRole {
   /** block of the latest DataRequested per task of mine (where its CheckpointData events start) */
   private readonly requestBlocks = new Map<string, bigint>();
   /** claims in flight (their records are written once the claim is mined) */
   private claiming = 0;
 
   constructor(
-    private readonly ctx: WorkerContext,
+    ctx: WorkerContext,
     private readonly o: SolverOptions,
-  ) {}
-
-  private get me(): string {
-    return this.ctx.client.address;
-  }
-
-  /** Looks again at a task (adds its job if new). */
-  touch(id: bigint): void {
-    this.ctx.scheduler.touch(`solver:${id}`, (head) => this.reconcile(id, head));
+  ) {
+    super(ctx, 'solver');
   }
 
   /** Events of one block range, in order; the caller persists the state afterwards. */
@@ -97,21 +89,11 @@ export class Solver {
     return this.claiming + Object.values(this.ctx.state.data.solving).filter((r) => r.phase !== 'committed').length;
   }
 
-  private async inputsFor(id: bigint): Promise<TaskInputs | { error: string }> {
-    const k = id.toString();
-    let r = this.inputs.get(k);
-    if (r === undefined) {
-      r = this.ctx.finder.inputs(await this.ctx.client.specOf(id));
-      this.inputs.set(k, r);
-    }
-    return r;
-  }
-
   private finish(id: bigint, outcome: string): void {
     this.ctx.state.finish(id, 'solver', outcome);
     this.ctx.state.unwatch(id);
     this.ctx.state.save();
-    this.inputs.delete(id.toString());
+    this.forgetInputs(id);
     this.ctx.metrics.tasks.inc({ role: 'solver', outcome });
     this.ctx.log.info({ task: id.toString(), outcome }, 'solver finished task');
     // a slot may have freed up: look at the open tasks again

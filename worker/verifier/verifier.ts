@@ -16,6 +16,7 @@ import { stateLayout } from '../../state-machine/training/step-graph.ts';
 import { TaskStatus, type ChainTask, type TaskEvent } from '../chain/client.ts';
 import { sendLogged, yieldToLoop, type WorkerContext } from '../chain/context.ts';
 import type { JobResult } from '../chain/scheduler.ts';
+import { TaskRole } from '../chain/role.ts';
 import type { VerifierTaskRecord } from '../chain/worker-state.ts';
 import type { TaskInputs } from '../solver/task-inputs.ts';
 import { trainTask } from '../solver/train-task.ts';
@@ -52,8 +53,7 @@ interface Mismatch {
 /** when the worker did not see a DataRequested, how far before DataPosted to look for it */
 const DATA_LOOKBACK = 2_000n;
 
-export class Verifier {
-  private readonly inputs = new Map<string, TaskInputs | { error: string }>();
+export class Verifier extends TaskRole {
   /** traceRoot → checkpoint leaf → a root proven to be that leaf */
   private readonly proven = new Map<Hex, Map<number, Hex>>();
   /** traceRoot → this worker's own complete trace, when it equals the committed one */
@@ -61,16 +61,10 @@ export class Verifier {
   private readonly announced = new Set<bigint>();
 
   constructor(
-    private readonly ctx: WorkerContext,
+    ctx: WorkerContext,
     private readonly o: VerifierOptions,
-  ) {}
-
-  private get me(): string {
-    return this.ctx.client.address;
-  }
-
-  touch(id: bigint): void {
-    this.ctx.scheduler.touch(`verifier:${id}`, (head) => this.reconcile(id, head));
+  ) {
+    super(ctx, 'verifier');
   }
 
   private record(id: bigint): VerifierTaskRecord | undefined {
@@ -129,18 +123,8 @@ export class Verifier {
       this.ctx.metrics.tasks.inc({ role: 'verifier', outcome });
       this.ctx.log.info({ task: id.toString(), outcome }, 'verifier finished task');
     }
-    this.inputs.delete(id.toString());
+    this.forgetInputs(id);
     return { done: true };
-  }
-
-  private async inputsFor(id: bigint): Promise<TaskInputs | { error: string }> {
-    const k = id.toString();
-    let r = this.inputs.get(k);
-    if (r === undefined) {
-      r = this.ctx.finder.inputs(await this.ctx.client.specOf(id));
-      this.inputs.set(k, r);
-    }
-    return r;
   }
 
   private prove(traceRoot: Hex, leaf: number, root: Hex): void {
