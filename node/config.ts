@@ -15,7 +15,7 @@ export interface NodeConfig {
   sequencerKey: string | null;
   /** write a state snapshot every N blocks */
   snapshotInterval: number;
-  txpoolMaxPerSender: number;
+  txpoolMinPerSender: number;
   txpoolMaxTotal: number;
   /** worker threads for sender recovery; 0 = recover on the main thread */
   recoverWorkers: number;
@@ -29,7 +29,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   rpcPort: 9545,
   sequencerKey: null,
   snapshotInterval: 100,
-  txpoolMaxPerSender: 64,
+  txpoolMinPerSender: 64,
   txpoolMaxTotal: 50_000,
   recoverWorkers: 1,
   logLevel: 'info',
@@ -45,7 +45,7 @@ export const ENV_NAMES: Record<keyof NodeConfig, string> = {
   rpcPort: 'VERITY_RPC_PORT',
   sequencerKey: 'VERITY_SEQUENCER_KEY',
   snapshotInterval: 'VERITY_SNAPSHOT_INTERVAL',
-  txpoolMaxPerSender: 'VERITY_TXPOOL_MAX_PER_SENDER',
+  txpoolMinPerSender: 'VERITY_TXPOOL_MIN_PER_SENDER',
   txpoolMaxTotal: 'VERITY_TXPOOL_MAX_TOTAL',
   recoverWorkers: 'VERITY_RECOVER_WORKERS',
   logLevel: 'VERITY_LOG_LEVEL',
@@ -93,8 +93,8 @@ function apply(cfg: NodeConfig, src: Source, origin: 'config' | 'env' | 'flag'):
       case 'snapshotInterval':
         cfg.snapshotInterval = int(name, v, 1, 1_000_000);
         break;
-      case 'txpoolMaxPerSender':
-        cfg.txpoolMaxPerSender = int(name, v, 1, 100_000);
+      case 'txpoolMinPerSender':
+        cfg.txpoolMinPerSender = int(name, v, 1, 100_000);
         break;
       case 'txpoolMaxTotal':
         cfg.txpoolMaxTotal = int(name, v, 1, 10_000_000);

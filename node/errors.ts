@@ -22,6 +22,12 @@ export const txPoolErrors = {
   invalidChainId: (d?: Record<string, unknown>) => new TxPoolError('TXPOOL_INVALID_CHAIN_ID', 'invalid chain id', d),
   oversized: (d?: Record<string, unknown>) => new TxPoolError('TXPOOL_OVERSIZED', 'oversized data', d),
   full: (d?: Record<string, unknown>) => new TxPoolError('TXPOOL_FULL', 'txpool is full', d),
+  /** the pool is full and the tx does not outbid the cheapest evictable one (geth's ErrUnderpriced) */
+  poolUnderpriced: (d?: Record<string, unknown>) => new TxPoolError('TXPOOL_UNDERPRICED', 'transaction underpriced', d),
+  /** a nonce too far ahead of the sender's state nonce */
+  nonceTooHigh: (d?: Record<string, unknown>) => new TxPoolError('TXPOOL_NONCE_TOO_HIGH', 'nonce too high', d),
+  /** the sender already has its share of queued (non-executable) txs (geth's ErrAccountLimitExceeded) */
+  accountLimit: (d?: Record<string, unknown>) => new TxPoolError('TXPOOL_ACCOUNT_LIMIT', 'account limit exceeded', d),
   gasLimit: (d?: Record<string, unknown>) => new TxPoolError('TXPOOL_GAS_LIMIT', 'exceeds block gas limit', d),
   tipAboveFeeCap: (d?: Record<string, unknown>) =>
     new TxPoolError('TXPOOL_TIP_ABOVE_FEE_CAP', 'max priority fee per gas higher than max fee per gas', d),

@@ -25,7 +25,7 @@ export async function startNode(config: NodeConfig, genesis: Genesis, logger: Lo
     dataDir: config.dataDir,
     sequencerKey: config.sequencerKey === null ? null : hexToBytes(config.sequencerKey),
     snapshotInterval: config.snapshotInterval,
-    poolLimits: { ...DEFAULT_POOL_LIMITS, maxPerSender: config.txpoolMaxPerSender, maxTotal: config.txpoolMaxTotal },
+    poolLimits: { ...DEFAULT_POOL_LIMITS, minPerSender: config.txpoolMinPerSender, maxTotal: config.txpoolMaxTotal },
     recoverWorkers: config.recoverWorkers,
     logger: logger.child({ component: 'chain' }),
   });

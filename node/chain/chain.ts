@@ -219,15 +219,16 @@ export class Chain {
       throw decodeFailure(r);
     }
     const tx = r.tx;
-    let replaced: SignedTx | undefined;
+    let dropped: Hex[];
     try {
-      replaced = this.pool.add(tx, this.poolContext(), this.now()).replaced;
+      const r = this.pool.add(tx, this.poolContext(), this.now());
+      dropped = [...(r.replaced ? [r.replaced.hash] : []), ...r.evicted.map((e) => e.hash)];
     } catch (e) {
       this.metrics.txpoolRejectedTotal.inc();
       throw e;
     }
     try {
-      await this.journal.append([{ hash: tx.hash, raw: tx.raw }], replaced ? [replaced.hash] : []);
+      await this.journal.append([{ hash: tx.hash, raw: tx.raw }], dropped);
     } catch (e) {
       this.pool.remove(tx.hash);
       this.opts.logger.error({ err: e, tx: tx.hash }, 'journal write failed');

@@ -12,7 +12,7 @@ export interface CommonFlags {
   datadir?: string;
   snapshotInterval?: string;
   recoverWorkers?: string;
-  txpoolMaxPerSender?: string;
+  txpoolMinPerSender?: string;
   txpoolMaxTotal?: string;
   logLevel?: string;
 }
@@ -23,7 +23,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--datadir <dir>', 'data directory (LevelDB event log, snapshots, pool journal)')
     .option('--snapshot-interval <blocks>', 'write a state snapshot every N blocks (default 100)')
     .option('--recover-workers <n>', 'worker threads for sender recovery, 0 = main thread (default 1)')
-    .option('--txpool-max-per-sender <n>', 'pooled txs per sender (default 64)')
+    .option('--txpool-min-per-sender <n>', 'pool slots each sender is guaranteed; more while the pool has room (default 64)')
     .option('--txpool-max-total <n>', 'pooled txs in all (default 50000)')
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON lines)').choices(LOG_LEVELS));
 }
@@ -33,7 +33,7 @@ export function commonConfigFlags(f: CommonFlags): Partial<Record<keyof NodeConf
     dataDir: f.datadir,
     snapshotInterval: f.snapshotInterval,
     recoverWorkers: f.recoverWorkers,
-    txpoolMaxPerSender: f.txpoolMaxPerSender,
+    txpoolMinPerSender: f.txpoolMinPerSender,
     txpoolMaxTotal: f.txpoolMaxTotal,
     logLevel: f.logLevel,
   };

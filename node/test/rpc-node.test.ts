@@ -124,6 +124,30 @@ describe('node over JSON-RPC', () => {
     await client.waitForTransactionReceipt({ hash: replies[59].result as `0x${string}`, pollingInterval: 50 });
   });
 
+  it('mines a burst of 1,000 sequential txs from one sender, sent as concurrent JSON-RPC batches', async () => {
+    const sender = devnetAccounts(4)[3]; // a sender with nothing pooled yet
+    const key = hexToBytes(sender.privateKey);
+    const start = await client.getTransactionCount({ address: sender.address, blockTag: 'pending' });
+    const raws = Array.from({ length: 1_000 }, (_, i) =>
+      bytesToHex(signTx({ chainId: genesis.chainId, nonce: BigInt(start + i), to: TO, value: 1n, gasLimit: 21_000n, maxFeePerGas: 10n ** 11n, maxPriorityFeePerGas: 1n }, key)),
+    );
+    const batches = Array.from({ length: 10 }, (_, b) => raws.slice(b * 100, b * 100 + 100));
+    // all ten batches at once: later nonces may arrive first and wait queued for the gap to fill
+    const replies = (await Promise.all(batches.map((b) => rpcBatch(node.url, b.map((r) => ['eth_sendRawTransaction', [r]] as const))))).flat();
+    expect(replies.filter((r) => r.error !== undefined).map((r) => r.error?.message)).toEqual([]);
+    const hashes = replies.map((r) => r.result as string);
+    const deadline = Date.now() + 20_000;
+    let mined = 0;
+    while (Date.now() < deadline) {
+      const receipts = await rpcBatch(node.url, hashes.map((h) => ['eth_getTransactionReceipt', [h]] as const));
+      mined = receipts.filter((r) => r.result !== null).length;
+      if (mined === hashes.length) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(mined).toBe(1_000);
+    expect(await client.getTransactionCount({ address: sender.address })).toBe(start + 1_000);
+  });
+
   it('exposes node metrics on /metrics', async () => {
     const text = await (await fetch(new URL('/metrics', node.url))).text();
     expect(sampleValue(text, 'verity_blocks_sealed_total', { component: 'node' })).toBeGreaterThan(0);

@@ -99,15 +99,78 @@ describe('TxPool rejections carry geth messages', () => {
     expect(rejection(() => small.add(tx(0, 0n, { data: new Uint8Array(200) , gasLimit: 30_000n }), ctxWith()))).toBe('oversized data');
   });
 
-  it('txpool is full: global and per-sender limits', () => {
-    const pool = new TxPool({ ...DEFAULT_POOL_LIMITS, maxTotal: 3, maxPerSender: 2 });
+  it('nonce too high: a gap beyond maxNonceGap; account limit exceeded: too many queued txs of one sender', () => {
+    const pool = new TxPool({ ...DEFAULT_POOL_LIMITS, maxNonceGap: 10, maxQueuedPerSender: 2 });
+    const ctx = ctxWith();
+    expect(rejection(() => pool.add(tx(0, 10n), ctx))).toBe('nonce too high');
+    pool.add(tx(0, 5n), ctx);
+    pool.add(tx(0, 6n), ctx);
+    expect(rejection(() => pool.add(tx(0, 7n), ctx))).toBe('account limit exceeded');
+    // executable txs are not queued: the run from the state nonce is always accepted
+    for (let n = 0n; n < 5n; n++) pool.add(tx(0, n), ctx);
+    pool.add(tx(0, 7n), ctx);
+    expect(pool.counts(ctx.nonceOf)).toEqual({ pending: 8, queued: 0 });
+  });
+});
+
+describe('TxPool capacity: a guaranteed share per sender, eviction when full', () => {
+  it('a sender may go past its guaranteed share while the pool has room', () => {
+    const pool = new TxPool({ ...DEFAULT_POOL_LIMITS, maxTotal: 10, minPerSender: 2 });
+    const ctx = ctxWith();
+    for (let n = 0n; n < 8n; n++) pool.add(tx(0, n), ctx);
+    expect(pool.size).toBe(8);
+  });
+
+  it('a full pool evicts the cheapest tail tx of a sender over its share, never opening a gap', () => {
+    const pool = new TxPool({ ...DEFAULT_POOL_LIMITS, maxTotal: 5, minPerSender: 2 });
+    const ctx = ctxWith();
+    for (let n = 0n; n < 4n; n++) pool.add(tx(0, n), ctx);
+    pool.add(tx(1, 0n), ctx);
+    // sender 2 tips more than sender 0's tail: sender 0's nonce-3 tx makes room
+    const r = pool.add(tx(2, 0n, { maxPriorityFeePerGas: 2n * GWEI, maxFeePerGas: 3n * GWEI }), ctx);
+    expect(r.evicted.map((t) => [t.from, t.nonce])).toEqual([[accts[0].address, 3n]]);
+    expect(pool.pendingNonce(accts[0].address, 0n)).toBe(3n);
+    // a newcomer that does not outbid the cheapest evictable tail is underpriced
+    expect(rejection(() => pool.add(tx(3, 0n), ctx))).toBe('transaction underpriced');
+    // a sender over its share cannot push its own earlier txs out by appending
+    expect(rejection(() => pool.add(tx(0, 3n, { maxPriorityFeePerGas: 5n * GWEI, maxFeePerGas: 6n * GWEI }), ctx))).toBe('txpool is full');
+  });
+
+  it('txpool is full when every sender is within its guaranteed share', () => {
+    const pool = new TxPool({ ...DEFAULT_POOL_LIMITS, maxTotal: 3, minPerSender: 2 });
     const ctx = ctxWith();
     pool.add(tx(0, 0n), ctx);
     pool.add(tx(0, 1n), ctx);
-    expect(rejection(() => pool.add(tx(0, 2n), ctx))).toBe('txpool is full');
     pool.add(tx(1, 0n), ctx);
-    expect(rejection(() => pool.add(tx(2, 0n), ctx))).toBe('txpool is full');
-    expect(pool.size).toBe(3);
+    const e = (() => {
+      try {
+        pool.add(tx(2, 0n, { maxPriorityFeePerGas: 9n * GWEI, maxFeePerGas: 10n * GWEI }), ctx);
+      } catch (err) {
+        return err as TxPoolError;
+      }
+      throw new Error('expected a rejection');
+    })();
+    expect(e.message).toBe('txpool is full');
+    expect(e.data).toMatchObject({ reason: 'every sender is within its guaranteed share' });
+  });
+
+  it('one sender\'s burst of 1,000 sequential txs is pooled in full and selected in nonce order', () => {
+    const pool = new TxPool();
+    const nonces = new Map<Address, bigint>();
+    const ctx = ctxWith(nonces);
+    const burst = Array.from({ length: 1_000 }, (_, n) => tx(0, BigInt(n)));
+    // batches may arrive out of order: the later one waits queued until the earlier fills the gap
+    for (const t of [...burst.slice(500), ...burst.slice(0, 500)]) pool.add(t, ctx);
+    expect(pool.counts(ctx.nonceOf)).toEqual({ pending: 1_000, queued: 0 });
+    let mined = 0n;
+    while (pool.size > 0) {
+      const block = pool.select(10_000_000n, GWEI, ctx.nonceOf);
+      expect(block.map((t) => t.nonce)).toEqual(block.map((_, i) => mined + BigInt(i)));
+      mined += BigInt(block.length);
+      nonces.set(accts[0].address, mined);
+      pool.prune([accts[0].address], ctx.nonceOf);
+    }
+    expect(mined).toBe(1_000n);
   });
 });
 

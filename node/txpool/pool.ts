@@ -1,15 +1,22 @@
 // The transaction pool. Per sender, txs are kept by nonce: the run of consecutive nonces starting at
 // the sender's state nonce is "pending" (executable now), the rest is "queued" (waits for a gap to
 // fill). A tx with the nonce of a pooled one replaces it only with a fee bump of at least 10 % on both
-// the fee cap and the tip. Rejections use geth's messages (see ../errors.ts).
+// the fee cap and the tip. Limits follow geth's: each sender is guaranteed `minPerSender` slots and
+// may hold more while the pool has room; a full pool makes room by evicting the cheapest tail tx of a
+// sender over its share; queued txs are bounded per sender, by nonce distance and by lifetime.
+// Rejections use geth's messages and say the true reason (see ../errors.ts).
 import type { SignedTx } from '../../state-machine/chain/types.ts';
 import type { Address } from '../../state-machine/types.ts';
 import type { Hex } from '../../state-machine/crypto/hash.ts';
 import { txPoolErrors } from '../errors.ts';
 
 export interface PoolLimits {
-  /** txs one sender may have pooled (pending + queued) */
-  maxPerSender: number;
+  /** slots each sender is guaranteed; beyond them its txs may be evicted when the pool is full */
+  minPerSender: number;
+  /** queued (not yet executable) txs one sender may hold */
+  maxQueuedPerSender: number;
+  /** how far ahead of its state nonce a sender may pool a tx */
+  maxNonceGap: number;
   /** txs in the whole pool */
   maxTotal: number;
   /** minimum fee bump for a replacement, in percent */
@@ -19,7 +26,9 @@ export interface PoolLimits {
 }
 
 export const DEFAULT_POOL_LIMITS: PoolLimits = {
-  maxPerSender: 64,
+  minPerSender: 64,
+  maxQueuedPerSender: 1_024,
+  maxNonceGap: 4_096,
   maxTotal: 50_000,
   priceBumpPercent: 10n,
   maxTxBytes: 128 * 1024,
@@ -47,6 +56,8 @@ export interface PooledTx {
 export interface AddResult {
   /** the pooled tx this one replaced */
   replaced?: SignedTx;
+  /** txs evicted to make room (the journal forgets them) */
+  evicted: SignedTx[];
 }
 
 interface SenderTxs {
@@ -115,11 +126,14 @@ export class TxPool {
         throw txPoolErrors.underpriced({ hash: o.hash });
       }
     } else {
-      if (tx.nonce >= stateNonce + BigInt(this.limits.maxPerSender)) {
-        throw txPoolErrors.full({ reason: 'nonce gap beyond per-sender limit', next: stateNonce.toString() });
+      if (tx.nonce >= stateNonce + BigInt(this.limits.maxNonceGap)) {
+        throw txPoolErrors.nonceTooHigh({ next: stateNonce.toString(), got: tx.nonce.toString(), maxGap: this.limits.maxNonceGap });
       }
-      if (s && s.byNonce.size >= this.limits.maxPerSender) throw txPoolErrors.full({ reason: 'per-sender limit', sender: tx.from });
-      if (this.byHash.size >= this.limits.maxTotal) throw txPoolErrors.full({ reason: 'pool limit', size: this.byHash.size });
+      const pendingEnd = this.pendingNonce(tx.from, stateNonce);
+      if (tx.nonce > pendingEnd && s) {
+        const queued = s.byNonce.size - Number(pendingEnd - stateNonce);
+        if (queued >= this.limits.maxQueuedPerSender) throw txPoolErrors.accountLimit({ queued, max: this.limits.maxQueuedPerSender });
+      }
     }
 
     // The sender must afford this tx on top of its pooled txs with lower nonces (they run first).
@@ -127,6 +141,7 @@ export class TxPool {
     if (s) for (const [n, p] of s.byNonce) if (n < tx.nonce && n >= stateNonce) committed += maxCost(p.tx);
     if (ctx.balanceOf(tx.from) < committed + maxCost(tx)) throw txPoolErrors.insufficientFunds();
 
+    const evicted = old ? [] : this.makeRoom(tx);
     const entry: PooledTx = { tx, seq: this.seq++, arrivedMs: nowMs };
     let senderTxs = s;
     if (!senderTxs) {
@@ -136,7 +151,33 @@ export class TxPool {
     if (old) this.byHash.delete(old.tx.hash);
     senderTxs.byNonce.set(tx.nonce, entry);
     this.byHash.set(tx.hash, entry);
-    return old ? { replaced: old.tx } : {};
+    return old ? { replaced: old.tx, evicted } : { evicted };
+  }
+
+  /**
+   * When the pool is full: evicts the last (highest-nonce) tx of the sender over its guaranteed share
+   * whose last tx tips least, if `tx` tips more (geth evicts its cheapest remote txs the same way;
+   * taking a tail never opens a nonce gap). Throws when no room can be made.
+   */
+  private makeRoom(tx: SignedTx): SignedTx[] {
+    if (this.byHash.size < this.limits.maxTotal) return [];
+    let victim: PooledTx | undefined;
+    for (const [a, s] of this.senders) {
+      const own = a === tx.from ? 1 : 0;
+      if (s.byNonce.size + own <= this.limits.minPerSender) continue;
+      let last: PooledTx | undefined;
+      for (const p of s.byNonce.values()) if (!last || p.tx.nonce > last.tx.nonce) last = p;
+      if (last && (!victim || cheaper(last, victim))) victim = last;
+    }
+    if (!victim) throw txPoolErrors.full({ reason: 'every sender is within its guaranteed share', size: this.byHash.size });
+    if (victim.tx.from === tx.from && victim.tx.nonce < tx.nonce) {
+      throw txPoolErrors.full({ reason: 'the pool is full and this sender is over its share', sender: tx.from });
+    }
+    if (victim.tx.maxPriorityFeePerGas >= tx.maxPriorityFeePerGas && victim.tx.from !== tx.from) {
+      throw txPoolErrors.poolUnderpriced({ cheapestTip: victim.tx.maxPriorityFeePerGas.toString() });
+    }
+    this.remove(victim.tx.hash);
+    return [victim.tx];
   }
 
   /** Takes a tx out again (its journal write failed). */
@@ -246,6 +287,11 @@ export class TxPool {
     }
     return out;
   }
+}
+
+/** True when `a` is the better eviction victim: lower tip, then later arrival. */
+function cheaper(a: PooledTx, b: PooledTx): boolean {
+  return a.tx.maxPriorityFeePerGas !== b.tx.maxPriorityFeePerGas ? a.tx.maxPriorityFeePerGas < b.tx.maxPriorityFeePerGas : a.seq > b.seq;
 }
 
 /** Binary max-heap on (effective tip desc, arrival asc). */
