@@ -82,6 +82,9 @@ async function connect(o: WorkerOptions, log: Logger, stopping: () => boolean): 
 }
 
 export async function startWorker(o: WorkerOptions, hooks: WorkerTestHooks = testHooksFromEnv({})): Promise<RunningWorker> {
+  const solving = o.role !== 'verifier';
+  const verifying = o.role !== 'solver';
+  if (solving && o.serve === undefined) throw new VerityError('WORKER_OPTIONS', 'a solver serves its checkpoints: give --serve HOST:PORT');
   const root = createLogger('verity-worker', o.logLevel);
   let stopping = false;
   const client = await connect(o, root, () => stopping);
@@ -91,9 +94,6 @@ export async function startWorker(o: WorkerOptions, hooks: WorkerTestHooks = tes
   const store = new CheckpointStore(join(dataDir, 'store'), { background: true });
   const metrics = new WorkerMetrics();
   const catalog = new CheckpointCatalog(store);
-  const solving = o.role !== 'verifier';
-  const verifying = o.role !== 'solver';
-  if (solving && o.serve === undefined) throw new VerityError('WORKER_OPTIONS', 'a solver serves its checkpoints: give --serve HOST:PORT');
   if (hooks.refuseServe) log.warn('TEST HOOK: the checkpoint server refuses every request');
 
   let server: CheckpointServer | null = null;
