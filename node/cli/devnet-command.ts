@@ -49,6 +49,7 @@ export function register(program: Command): void {
   const cmd = program
     .command('devnet')
     .description('run a single-node devnet with solver and verifier workers (DEVNET ONLY: accounts come from the public test mnemonic)')
+    .showHelpAfterError('(add --help for usage)')
     .option('--tmp', 'use a fresh temporary data directory, removed on exit')
     .option('--host <host>', 'JSON-RPC listen address (default 127.0.0.1)')
     .option('--port <port>', 'JSON-RPC port, 0 = any free port (default 9545)')

@@ -1,6 +1,6 @@
 // `verity devnet --demo`: submits the example task from a devnet account that runs no worker and
 // follows it to the end, one line per task-module event as it lands (eth_getLogs over the new
-// blocks), with the amounts paid and slashed. `followTask` is also what bench/market.ts times.
+// blocks), with the amounts paid and slashed. `followTasks` is also what bench/market.ts times.
 import { parseEventLogs } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import type { DevnetAccount } from '../../genesis/index.ts';
@@ -26,33 +26,40 @@ export interface SeenEvent {
 export type TaskEnd = 'Finalized' | 'Refunded';
 
 /**
- * Calls `onEvent` for each task-module event of task `id` from block `fromBlock` on, in order, until
- * TaskFinalized or TaskRefunded (or the signal aborts: resolves null).
+ * Calls `onEvent` for each task-module event of the tasks `ids` from block `fromBlock` on, in order,
+ * until each has ended (TaskFinalized or TaskRefunded); resolves how each ended. When the signal
+ * aborts it resolves what has ended so far.
  */
-export async function followTask(
+export async function followTasks(
   client: TaskClient,
-  id: bigint,
+  ids: readonly bigint[],
   fromBlock: bigint,
   onEvent: (e: SeenEvent) => void,
   o: { pollMs?: number; signal?: AbortSignal } = {},
-): Promise<TaskEnd | null> {
+): Promise<Map<bigint, TaskEnd>> {
+  const ended = new Map<bigint, TaskEnd>();
+  const open = new Set(ids);
   let from = fromBlock;
-  for (;;) {
-    if (o.signal?.aborted) return null;
+  while (open.size > 0 && !o.signal?.aborted) {
     const head = await client.blockNumber();
     if (head >= from) {
       const logs = await TaskClient.guard(client.rpc, 'eth_getLogs', () => client.reader.getLogs({ address: TASK_ADDRESS, fromBlock: from, toBlock: head }));
       const seenAt = performance.now();
       for (const event of parseEventLogs({ abi: taskAbi, logs, strict: true })) {
-        if (event.args.taskId !== id) continue;
+        const id = event.args.taskId;
+        if (!open.has(id)) continue;
         onEvent({ event, block: event.blockNumber, seenAt });
-        if (event.eventName === 'TaskFinalized') return 'Finalized';
-        if (event.eventName === 'TaskRefunded') return 'Refunded';
+        const end = event.eventName === 'TaskFinalized' ? 'Finalized' : event.eventName === 'TaskRefunded' ? 'Refunded' : null;
+        if (end !== null) {
+          ended.set(id, end);
+          open.delete(id);
+        }
       }
       from = head + 1n;
     }
-    await new Promise((r) => setTimeout(r, o.pollMs ?? 100));
+    if (open.size > 0) await new Promise((r) => setTimeout(r, o.pollMs ?? 100));
   }
+  return ended;
 }
 
 const short = (h: string): string => `${h.slice(0, 10)}…`;
@@ -133,9 +140,9 @@ export async function runDemo(o: DemoOptions): Promise<{ taskId: bigint; end: Ta
   });
   const task = await client.getTask(sub.taskId);
   o.print(`demo: task ${sub.taskId} (${o.specFile}, ${task.steps} steps) in tx ${sub.txHash}; following it (window ${task.windowBlocks} blocks)`);
-  const end = await followTask(
+  const ended = await followTasks(
     client,
-    sub.taskId,
+    [sub.taskId],
     sub.blockNumber,
     ({ event, block, seenAt }) => {
       const t = ((seenAt - started) / 1000).toFixed(1).padStart(5);
@@ -143,6 +150,7 @@ export async function runDemo(o: DemoOptions): Promise<{ taskId: bigint; end: Ta
     },
     { signal: o.signal },
   );
+  const end = ended.get(sub.taskId) ?? null;
   const seconds = (performance.now() - started) / 1000;
   if (end !== null) o.print(`demo: task ${sub.taskId} ${end} after ${seconds.toFixed(1)} s`);
   return { taskId: sub.taskId, end, seconds };

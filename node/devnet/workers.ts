@@ -96,10 +96,14 @@ export async function prepareWorkers(dataDir: string, accounts: DevnetAccount[],
   return workers;
 }
 
-/** `node` arguments that run one devnet worker (`verity worker …`, with the parent watch preloaded). */
+/**
+ * `node` arguments that run one devnet worker (`verity worker …`, with the parent watch preloaded).
+ * A solver runs `--role both`: it is a staker, so the draw may pick it to verify another solver's
+ * task, and a drawn worker that does not answer is slashed and jailed (and a jailed solver cannot claim).
+ */
 export function workerArgs(w: DevnetWorker, rpc: string): string[] {
   return [
-    '--import', PARENT_WATCH, BIN, 'worker', '--rpc', rpc, '--key-file', w.keyFile, '--role', w.role, '--data', w.dataDir,
+    '--import', PARENT_WATCH, BIN, 'worker', '--rpc', rpc, '--key-file', w.keyFile, '--role', w.role === 'solver' ? 'both' : 'verifier', '--data', w.dataDir,
     '--serve', `127.0.0.1:${w.port}`, '--no-progress',
   ];
 }

@@ -45,7 +45,7 @@ describe('devnet workers', () => {
     expect(again.map((w) => w.port)).toEqual(ws.map((w) => w.port));
     const args = workerArgs(ws[0], 'http://127.0.0.1:9545');
     expect(args.slice(args.indexOf('worker'))).toEqual([
-      'worker', '--rpc', 'http://127.0.0.1:9545', '--key-file', ws[0].keyFile, '--role', 'solver', '--data', ws[0].dataDir,
+      'worker', '--rpc', 'http://127.0.0.1:9545', '--key-file', ws[0].keyFile, '--role', 'both', '--data', ws[0].dataDir,
       '--serve', `127.0.0.1:${ws[0].port}`, '--no-progress',
     ]);
     expect(await freeLoopbackPort()).toBeGreaterThan(0);

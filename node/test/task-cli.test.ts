@@ -108,7 +108,7 @@ describe('verity task against a real node', () => {
   it('clear errors: unreachable node, missing key file, missing spec', async () => {
     const args = { rpc: node.url, keyFile, spec: SPEC, reward: ETH, fee: 0n, minStake: 0n, verifiers: 0, segmentsEach: 0, commitBlocks: 0n, windowBlocks: 0n };
     await expect(listTasks('http://127.0.0.1:1')).rejects.toMatchObject({ code: 'RPC_UNREACHABLE', message: expect.stringMatching(/^cannot reach the node at http:\/\/127\.0\.0\.1:1: \S/) });
-    await expect(submitTaskCommand({ ...args, keyFile: join(dir, 'nope') })).rejects.toMatchObject({ code: 'KEY_FILE', message: expect.stringMatching(/nope: ENOENT$/) });
+    await expect(submitTaskCommand({ ...args, keyFile: join(dir, 'nope') })).rejects.toMatchObject({ code: 'KEY_FILE', message: expect.stringMatching(/^cannot read key file .*nope: ENOENT/) });
     await expect(submitTaskCommand({ ...args, spec: join(dir, 'nope.json') })).rejects.toMatchObject({ code: 'SPEC_FILE' });
     await expect(listTasks('localhost:9545')).rejects.toMatchObject({ code: 'BAD_RPC_URL' });
   });

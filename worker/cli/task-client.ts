@@ -1,7 +1,6 @@
 // What `verity task` (and the devnet demo) do on chain, over JSON-RPC with viem: submit a task from a
 // key file, read tasks back. A revert is reported with the chain's readable reason (the JSON-RPC
 // error message the node sends beside the custom error's bytes) and the custom error's name.
-import { readFileSync } from 'node:fs';
 import {
   BaseError,
   createPublicClient,
@@ -16,7 +15,7 @@ import {
   type PublicClient,
   type Transport,
 } from 'viem';
-import { privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
+import type { PrivateKeyAccount } from 'viem/accounts';
 import type { Hex } from '../../state-machine/crypto/hash.ts';
 import { VerityError } from '../../state-machine/errors.ts';
 import { MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
@@ -38,22 +37,6 @@ export class RevertedError extends TaskCliError {
     super('REVERTED', `${action} reverted: ${reason}${error === '' ? '' : ` (${error})`}`, { error, args: args.map(String), reason });
     this.error = error;
     this.reason = reason;
-  }
-}
-
-/** Reads a key file: one 0x-prefixed 32-byte hex private key, whitespace around it ignored. */
-export function readKeyFile(file: string): PrivateKeyAccount {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').trim();
-  } catch (e) {
-    throw new TaskCliError('KEY_FILE', `cannot read key file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  if (!/^0x[0-9a-fA-F]{64}$/.test(text)) throw new TaskCliError('KEY_FILE', `key file ${file} must hold one 0x-prefixed 32-byte hex private key`);
-  try {
-    return privateKeyToAccount(text.toLowerCase() as Hex);
-  } catch {
-    throw new TaskCliError('KEY_FILE', `key file ${file} does not hold a valid secp256k1 private key`);
   }
 }
 

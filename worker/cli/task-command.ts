@@ -4,20 +4,15 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { bytesToHex } from '../../state-machine/crypto/hash.ts';
 import { VerityError } from '../../state-machine/errors.ts';
 import { parseAmount } from './amount.ts';
-import { DEFAULT_RPC, TaskCliError, TaskClient, readKeyFile, type SubmittedTask } from './task-client.ts';
+import { readKeyFile } from '../chain/key.ts';
+import { DEFAULT_RPC, TaskCliError, TaskClient, type SubmitTaskArgs, type SubmittedTask } from './task-client.ts';
 import { formatTask, formatTaskList, taskView, type TaskView } from './task-view.ts';
 
-export interface SubmitOptions {
+/** `task submit`'s options: the call's arguments, with the spec as a file, and where to send it. */
+export interface SubmitOptions extends Omit<SubmitTaskArgs, 'spec'> {
   rpc: string;
   keyFile: string;
   spec: string;
-  reward: bigint;
-  fee: bigint;
-  minStake: bigint;
-  verifiers: number;
-  segmentsEach: number;
-  commitBlocks: bigint;
-  windowBlocks: bigint;
 }
 
 /** Reads the spec file's bytes as they are (the chain validates and hashes them). */
