@@ -28,10 +28,15 @@ import type { Hex } from '../../state-machine/crypto/hash.ts';
 import { MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
 import { stakeAbi } from '../../state-machine/modules/stake/abi.ts';
 import { taskAbi } from '../../state-machine/modules/task/abi.ts';
+import { verdeAbi } from '../../state-machine/modules/verde/abi.ts';
 import type { Address } from '../../state-machine/types.ts';
 
 export const TASK_ADDRESS: Address = MODULE_ADDRESSES.task;
 export const STAKE_ADDRESS: Address = MODULE_ADDRESSES.stake;
+export const VERDE_ADDRESS: Address = MODULE_ADDRESSES.verde;
+
+export type ChainDispute = ContractFunctionReturnType<typeof verdeAbi, 'view', 'getDispute'>;
+type VerdeWrite = ContractFunctionName<typeof verdeAbi, 'nonpayable'>;
 
 /** Task status codes (ITask.sol). */
 export const TaskStatus = { Open: 1, Claimed: 2, Committed: 3, Disputed: 4, Finalized: 5, Expired: 6, Cancelled: 7 } as const;
@@ -51,7 +56,7 @@ export type TxOutcome =
   | { ok: true; hash: Hex; blockNumber: bigint }
   | { ok: false; error: string; args: readonly unknown[]; message: string; hash?: Hex };
 
-const errorAbi: Abi = [...taskAbi, ...stakeAbi];
+const errorAbi: Abi = [...taskAbi, ...stakeAbi, ...verdeAbi];
 
 /** The module custom error (or Error(string)) carried by a viem error, if there is one. */
 export function revertOf(e: unknown): { error: string; args: readonly unknown[]; message: string } | undefined {
@@ -157,9 +162,35 @@ export class ChainClient {
    * attestations) land in the same block. Transport failures throw.
    */
   async send(call: TaskCall): Promise<TxOutcome> {
+    const data = encodeFunctionData({ abi: taskAbi, functionName: call.functionName, args: call.args } as EncodeFunctionDataParameters<typeof taskAbi>);
+    return this.sendData(TASK_ADDRESS, data, call.value ?? 0n);
+  }
+
+  /** One call of the verde module (the dispute game), like send(). */
+  sendVerde(functionName: VerdeWrite, args: readonly unknown[]): Promise<TxOutcome> {
+    const data = encodeFunctionData({ abi: verdeAbi, functionName, args } as EncodeFunctionDataParameters<typeof verdeAbi>);
+    return this.sendData(VERDE_ADDRESS, data, 0n);
+  }
+
+  getDispute(id: bigint): Promise<ChainDispute> {
+    return this.public.readContract({ address: VERDE_ADDRESS, abi: verdeAbi, functionName: 'getDispute', args: [id] });
+  }
+
+  /** The dispute game's genesis parameters: arity, each party's clock (blocks), a losing challenger's slash. */
+  async verdeParams(): Promise<{ arity: bigint; clockBlocks: bigint; challengerSlash: bigint }> {
+    const [arity, clockBlocks, challengerSlash] = await this.public.readContract({ address: VERDE_ADDRESS, abi: verdeAbi, functionName: 'params' });
+    return { arity, clockBlocks, challengerSlash };
+  }
+
+  /** The genesis task parameters the worker needs (the bond a challenge escrows). */
+  challengeBond(): Promise<bigint> {
+    return this.public.readContract({ address: TASK_ADDRESS, abi: taskAbi, functionName: 'challengeBond' });
+  }
+
+  private async sendData(to: Address, data: Hex, value: bigint): Promise<TxOutcome> {
     const submitted = this.sending.then(
-      () => this.submit(call),
-      () => this.submit(call),
+      () => this.submit(to, data, value),
+      () => this.submit(to, data, value),
     );
     this.sending = submitted.catch(() => undefined);
     const r = await submitted;
@@ -169,10 +200,9 @@ export class ChainClient {
     return { ok: false, error: 'Reverted', args: [], message: `transaction ${r.hash} reverted in block ${receipt.blockNumber}`, hash: r.hash };
   }
 
-  private async submit(call: TaskCall): Promise<{ hash: Hex } | Extract<TxOutcome, { ok: false }>> {
-    const data = encodeFunctionData({ abi: taskAbi, functionName: call.functionName, args: call.args } as EncodeFunctionDataParameters<typeof taskAbi>);
+  private async submit(to: Address, data: Hex, value: bigint): Promise<{ hash: Hex } | Extract<TxOutcome, { ok: false }>> {
     try {
-      return { hash: await this.wallet.sendTransaction({ to: TASK_ADDRESS, data, value: call.value ?? 0n }) };
+      return { hash: await this.wallet.sendTransaction({ to, data, value }) };
     } catch (e) {
       const r = revertOf(e);
       if (r) return { ok: false, ...r };

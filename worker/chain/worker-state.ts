@@ -33,6 +33,11 @@ export interface VerifierTaskRecord {
   requested: number[];
   /** checkpoint leaf → blocks of its data challenge (DataRequested, DataPosted) as seen in events */
   data: Record<string, { requestedAt?: string; postedAt?: string }>;
+  /**
+   * The challenge this worker made, to rebuild its side of the dispute after a restart: the segment
+   * (0 = whole trace) and, for a segment, the solver's C_{(i-1)k} it started from with its proof.
+   */
+  challenge?: { segment: number; startRoot?: Hex; startProof?: Hex[] };
 }
 
 export interface WorkerStateData {

@@ -20,6 +20,7 @@ import { Solver } from '../solver/solver.ts';
 import { DatasetFinder, SHIPPED_DATASETS } from '../solver/task-inputs.ts';
 import { DEFAULT_FETCH_LIMITS } from '../verifier/fetch-checkpoint.ts';
 import { Verifier } from '../verifier/verifier.ts';
+import { parseMisbehaviour, type Misbehaviour } from '../dispute/behaviour.ts';
 import { parseBackend, parseNonNegativeInt } from './common.ts';
 
 export type WorkerRole = 'solver' | 'verifier' | 'both';
@@ -37,7 +38,10 @@ export interface WorkerOptions {
   backend: BackendName;
   pollMs: number;
   ws: boolean;
-  challengeBond: bigint;
+  /** value a challenge escrows; absent: the chain's challengeBond */
+  challengeBond?: bigint;
+  /** --misbehave: cheat on purpose (tests and demos only; docs/verde.md) */
+  misbehave?: Misbehaviour;
   fetchTimeoutMs: number;
   fetchRetries: number;
   logLevel: LogLevel;
@@ -94,11 +98,13 @@ export async function startWorker(o: WorkerOptions, hooks: WorkerTestHooks = tes
   const store = new CheckpointStore(join(dataDir, 'store'), { background: true });
   const metrics = new WorkerMetrics();
   const catalog = new CheckpointCatalog(store);
-  if (hooks.refuseServe) log.warn('TEST HOOK: the checkpoint server refuses every request');
+  const refuse = hooks.refuseServe || o.misbehave?.kind === 'refuse-data';
+  if (o.misbehave) log.warn({ misbehave: o.misbehave }, 'MISBEHAVING on purpose (--misbehave): this worker cheats');
+  else if (hooks.refuseServe) log.warn('TEST HOOK: the checkpoint server refuses every request');
 
   let server: CheckpointServer | null = null;
   if (o.serve) {
-    server = await startCheckpointServer({ ...o.serve, catalog, metrics, log: log.child({ component: 'serve' }), address: client.address, refuse: hooks.refuseServe });
+    server = await startCheckpointServer({ ...o.serve, catalog, metrics, log: log.child({ component: 'serve' }), address: client.address, refuse });
   }
   const endpoint = o.endpoint ?? server?.url ?? null;
   const scheduler = new TaskScheduler(log.child({ component: 'jobs' }));
@@ -114,11 +120,11 @@ export async function startWorker(o: WorkerOptions, hooks: WorkerTestHooks = tes
     log,
     stopping: () => stopping,
   };
-  const solver = solving ? new Solver({ ...ctx, log: log.child({ role: 'solver' }) }, { endpoint: endpoint ?? '', progress: o.progress, segmentDelayMs: hooks.segmentDelayMs }) : null;
+  const solver = solving ? new Solver({ ...ctx, log: log.child({ role: 'solver' }) }, { endpoint: endpoint ?? '', progress: o.progress, segmentDelayMs: hooks.segmentDelayMs, behaviour: o.misbehave }) : null;
   const verifier = verifying
     ? new Verifier(
         { ...ctx, log: log.child({ role: 'verifier' }) },
-        { challengeBond: o.challengeBond, fetch: { ...DEFAULT_FETCH_LIMITS, timeoutMs: o.fetchTimeoutMs }, retries: o.fetchRetries, retryDelayMs: 200 },
+        { challengeBond: o.challengeBond, behaviour: o.misbehave, fetch: { ...DEFAULT_FETCH_LIMITS, timeoutMs: o.fetchTimeoutMs }, retries: o.fetchRetries, retryDelayMs: 200 },
       )
     : null;
 
@@ -194,6 +200,14 @@ function parseRole(v: string): WorkerRole {
   return v;
 }
 
+function parseMode(v: string): Misbehaviour {
+  try {
+    return parseMisbehaviour(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
 function parseRpcUrl(v: string): string {
   if (!/^https?:\/\/[^\s]+$/.test(v)) throw new InvalidArgumentError('want an http(s):// JSON-RPC URL (the WebSocket endpoint is derived from it)');
   return v;
@@ -213,7 +227,8 @@ export function register(program: Command): void {
     .option('--backend <name>', 'RepOps backend: ts | native (falls back to ts, with a warning)', parseBackend, 'native')
     .option('--poll-ms <ms>', 'event poll interval when no subscription wakes the worker', parseNonNegativeInt, 500)
     .option('--no-ws', 'poll only; do not open the WebSocket event subscription')
-    .option('--challenge-bond <wei>', "value sent with a challenge (the chain's challengeBond)", parseWei, 10n ** 18n)
+    .option('--challenge-bond <wei>', "value sent with a challenge (default: the chain's challengeBond)", parseWei)
+    .option('--misbehave <mode>', 'TESTS AND DEMOS ONLY: cheat on purpose (op:T:J, checkpoint:T, lazy, skip:T, data:T, silent-after:N, refuse-data, false-challenge)', parseMode)
     .option('--fetch-timeout-ms <ms>', "deadline of each request to a solver's checkpoint server", parseNonNegativeInt, 10_000)
     .option('--fetch-retries <n>', "extra tries of a failed fetch before forcing the data on chain", parseNonNegativeInt, 2)
     .option('--no-progress', 'no training progress bar')

@@ -39,23 +39,38 @@ function flipLowestBit(t: Tensor): void {
   bits[0] ^= 1;
 }
 
+/**
+ * Where a party's computation starts when it is not C_0: a spot-checker re-ran one segment from the
+ * solver's C_{(i-1)k}, proven against the solver's traceRoot by `proof` (leaf i−1).
+ */
+export interface PartyStart {
+  step: number;
+  state: Tensor[];
+  proof: Hex[];
+}
+
 export class Party {
   private readonly roots: Hex[] = [];
   private readonly saved = new Map<number, Tensor[]>();
   private readonly data: DataSource;
+  readonly start?: PartyStart;
 
   constructor(
     readonly spec: TaskSpec,
     readonly dataset: CommittedDataset,
     readonly backend: Backend,
     readonly behaviour?: Misbehaviour,
+    start?: PartyStart,
   ) {
     this.data = dataSource(dataset.data);
+    this.start = start;
     const marks = new Set(checkpointSteps(spec.steps, spec.checkpointInterval));
-    let state = this.initialState();
-    this.record(0, state, marks);
+    const from = start?.step ?? 0;
+    let state = start ? start.state.map((s) => cloneTensor(s)) : this.initialState();
+    this.record(from, state, marks);
+    this.saved.set(from, state.map((s) => cloneTensor(s)));
     const runner = new StepRunner(backend, this.dataFor(0));
-    for (let t = 1; t <= spec.steps; t++) {
+    for (let t = from + 1; t <= spec.steps; t++) {
       if (this.behaviour?.kind === 'data' && this.behaviour.step === t) state = runOps(backend, stepGraph(spec, t).ops, state, this.dataFor(t), undefined).slice(-state.length);
       else if (!(this.behaviour?.kind === 'skip' && this.behaviour.step === t)) state = runner.run(stepGraph(spec, t), state, this.visitor(t)).state;
       this.record(t, state, marks);
@@ -95,6 +110,7 @@ export class Party {
   }
 
   traceTree(): MerkleTree {
+    if (this.start) throw new RangeError('a party that started mid-run has no trace of its own');
     return new MerkleTree(checkpointSteps(this.spec.steps, this.spec.checkpointInterval).map((t) => hexBytes(this.claim(t))));
   }
 
@@ -104,7 +120,7 @@ export class Party {
 
   /** The party's computed C_t tensors (replayed from the newest saved state at or before t). */
   stateAfter(t: number): Tensor[] {
-    let from = 0;
+    let from = this.start?.step ?? 0;
     for (const s of this.saved.keys()) if (s <= t && s > from) from = s;
     let state = (this.saved.get(from) ?? this.initialState()).map((s) => cloneTensor(s));
     for (let u = from + 1; u <= t; u++) {

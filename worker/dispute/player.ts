@@ -124,7 +124,7 @@ export class DisputePlayer {
     if (step > 0 && op.inputs.some((r) => r.kind === 'state')) {
       const steps = segmentSteps(party.spec.steps, party.spec.checkpointInterval, d.segment);
       const s = steps.indexOf(step);
-      const proof = s > 0 ? hexes(party.segmentTree(d.segment), s - 1) : hexes(party.traceTree(), d.segment - 1);
+      const proof = s > 0 ? hexes(party.segmentTree(d.segment), s - 1) : party.start ? party.start.proof : hexes(party.traceTree(), d.segment - 1);
       sends.push(['proveState', [d.id, party.claim(step - 1), proof]]);
     }
     const prev = step > 0 ? party.stateAfter(step - 1) : [];

@@ -5,21 +5,29 @@
 //   Claimed    → mine: train (resumable), then commit(traceRoot, T, modelHash, endpoint);
 //                someone else's: expire it once its commit deadline has passed
 //   Committed  → mine: serve its checkpoints, answer a data request on chain, finalize after the window
+//   Disputed   → mine: play the dispute game (worker/dispute) from its own computation
 //   Finalized, Expired, Cancelled → done
+// With --misbehave (tests and demos only) it trains and commits a cheat and defends it.
 import type { Hex } from '../../state-machine/crypto/hash.ts';
 import { TaskStatus, type ChainTask, type TaskEvent } from '../chain/client.ts';
 import { sendLogged, type WorkerContext } from '../chain/context.ts';
 import type { JobResult } from '../chain/scheduler.ts';
 import { TaskRole } from '../chain/role.ts';
 import type { SolverTaskRecord } from '../chain/worker-state.ts';
+import type { Misbehaviour } from '../dispute/behaviour.ts';
+import { DisputeDriver } from '../dispute/driver.ts';
+import { Party } from '../dispute/party.ts';
+import { cheatTrace, isTrainingCheat } from './cheat.ts';
 import { postCheckpoint } from './post-data.ts';
-import { storedTrace, trainTask, type TrainTaskOptions } from './train-task.ts';
+import { storedTrace, trainTask, type SolvedTrace, type TrainTaskOptions } from './train-task.ts';
 
 export interface SolverOptions extends TrainTaskOptions {
   /** the public URL of this worker's checkpoint server, committed on chain */
   endpoint: string;
   /** tasks trained (claimed, not yet committed) at once */
   maxActive?: number;
+  /** --misbehave: how this solver cheats (never set on a default path) */
+  behaviour?: Misbehaviour;
 }
 
 const STATUS_NAME: Record<number, string> = { 1: 'open', 2: 'claimed', 3: 'committed', 4: 'disputed', 5: 'finalized', 6: 'expired', 7: 'cancelled' };
@@ -29,12 +37,16 @@ export class Solver extends TaskRole {
   private readonly requestBlocks = new Map<string, bigint>();
   /** claims in flight (their records are written once the claim is mined) */
   private claiming = 0;
+  private readonly disputes: DisputeDriver;
+  /** claimed roots of a cheat's checkpoints, by spec hash (the honest store cannot vouch for them) */
+  private readonly cheats = new Map<Hex, SolvedTrace>();
 
   constructor(
     ctx: WorkerContext,
     private readonly o: SolverOptions,
   ) {
     super(ctx, 'solver');
+    this.disputes = new DisputeDriver(ctx, o.behaviour);
   }
 
   /** Events of one block range, in order; the caller persists the state afterwards. */
@@ -180,8 +192,10 @@ export class Solver extends TaskRole {
     if (rec.traceRoot === undefined) {
       this.ctx.log.info({ ...fields, spec: inputs.spec.name, steps: inputs.spec.steps, backend: this.ctx.backend.name }, 'training');
       const started = performance.now();
-      const trace = await trainTask(this.ctx, inputs, this.o);
+      const b = this.o.behaviour;
+      const trace = b && isTrainingCheat(b) ? cheatTrace(this.ctx, inputs, b, id) : await trainTask(this.ctx, inputs, this.o);
       if (trace === null) return { idle: true };
+      if (b && isTrainingCheat(b)) this.cheats.set(inputs.specHash, trace);
       rec = { ...rec, phase: 'trained', traceRoot: trace.traceRoot, modelHash: trace.modelHash };
       this.ctx.state.data.solving[k] = rec;
       this.ctx.state.save();
@@ -210,8 +224,8 @@ export class Solver extends TaskRole {
 
   /** Registers a finished run with the checkpoint server; false when the store no longer has it. */
   private serve(specHash: Hex, steps: number, interval: number): boolean {
-    const trace = storedTrace(this.ctx, specHash, steps, interval);
-    if (!trace) return false;
+    const trace = this.cheats.get(specHash) ?? storedTrace(this.ctx, specHash, steps, interval);
+    if (!trace || trace.roots.length === 0) return false;
     this.ctx.catalog.register(steps, interval, trace.roots);
     return true;
   }
@@ -228,7 +242,11 @@ export class Solver extends TaskRole {
     if (!this.serve(t.specHash, Number(t.steps), Number(t.checkpointInterval))) {
       this.ctx.log.error({ ...fields, traceRoot: t.traceRoot }, 'committed trace is not in the checkpoint store; cannot serve it');
     }
-    if (t.status === TaskStatus.Disputed) return { idle: true };
+    if (t.status === TaskStatus.Disputed) {
+      const inputs = await this.inputsFor(id);
+      const b = this.o.behaviour;
+      return this.disputes.play(t, 'solver', () => ('error' in inputs || b?.kind === 'lazy' ? null : new Party(inputs.spec, inputs.dataset, this.ctx.backend, b)), head);
+    }
     const ch = await this.ctx.client.dataChallengeOf(id);
     if (ch.open) {
       const trace = storedTrace(this.ctx, t.specHash, Number(t.steps), Number(t.checkpointInterval));

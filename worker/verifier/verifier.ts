@@ -7,7 +7,9 @@
 //   2. re-runs the segment's steps and computes C_{ik};
 //   3. gets the proof of checkpoint leaf i (solver, or its own complete re-run when that matches
 //      traceRoot) and attests when the solver's leaf i equals its C_{ik}, else challenges with the bond.
-// After the window it finalizes (the solver usually does first).
+// After the window it finalizes (the solver usually does first). When it challenged, it plays the
+// dispute game (worker/dispute) from its own computation. With --misbehave false-challenge (tests
+// and demos only) it challenges an honest result.
 import { bytesToHex, hexToBytes, type Hex } from '../../state-machine/crypto/hash.ts';
 import { MerkleTree } from '../../state-machine/merkle/tree.ts';
 import type { Tensor } from '../../state-machine/repops/tensor.ts';
@@ -23,10 +25,15 @@ import { trainTask } from '../solver/train-task.ts';
 import { initialState, train } from '../trainer/train.ts';
 import { CheckpointFetchError, fetchLeaf, fetchState, withRetries, type FetchLimits, type ProvenLeaf } from './fetch-checkpoint.ts';
 import { checkpointFromChain } from './onchain-checkpoint.ts';
+import type { Misbehaviour } from '../dispute/behaviour.ts';
+import { DisputeDriver } from '../dispute/driver.ts';
+import { Party } from '../dispute/party.ts';
 
 export interface VerifierOptions {
-  /** value sent with challenge(): the chain's challengeBond (ITask has no view of it) */
-  challengeBond: bigint;
+  /** value sent with challenge(): the chain's challengeBond (read from the chain when absent) */
+  challengeBond?: bigint;
+  /** --misbehave: a verifier that challenges honest results (never set on a default path) */
+  behaviour?: Misbehaviour;
   fetch: FetchLimits;
   /** extra tries per fetch from the solver */
   retries: number;
@@ -59,12 +66,34 @@ export class Verifier extends TaskRole {
   /** traceRoot → this worker's own complete trace, when it equals the committed one */
   private readonly ownTraces = new Map<Hex, MerkleTree>();
   private readonly announced = new Set<bigint>();
+  /** traceRoot → checkpoint leaf → its proof from the solver (a spot-check dispute starts there) */
+  private readonly leafProofs = new Map<Hex, Map<number, Hex[]>>();
+  private readonly disputes: DisputeDriver;
 
   constructor(
     ctx: WorkerContext,
     private readonly o: VerifierOptions,
   ) {
     super(ctx, 'verifier');
+    this.disputes = new DisputeDriver(ctx, o.behaviour);
+  }
+
+  private async bond(): Promise<bigint> {
+    return this.o.challengeBond ?? (await this.ctx.client.challengeBond());
+  }
+
+  /** This worker's side of the dispute it opened: the whole run, or one segment from the solver's checkpoint. */
+  private async challengerParty(t: ChainTask, rec: VerifierTaskRecord): Promise<Party | null> {
+    const inputs = await this.inputsFor(t.id);
+    const c = rec.challenge;
+    if ('error' in inputs || c === undefined) return null;
+    const { spec, dataset } = inputs;
+    const lie: Misbehaviour | undefined = this.o.behaviour?.kind === 'false-challenge' ? { kind: 'checkpoint', step: Math.min(c.segment * spec.checkpointInterval, spec.steps) } : undefined;
+    if (c.segment === 0) return new Party(spec, dataset, this.ctx.backend, lie);
+    const step = (c.segment - 1) * spec.checkpointInterval;
+    const state = c.segment === 1 ? initialState(spec, this.ctx.backend, dataset) : c.startRoot && this.ctx.store.has(c.startRoot) ? this.ctx.store.get(c.startRoot) : null;
+    if (state === null) return null;
+    return new Party(spec, dataset, this.ctx.backend, lie, { step, state, proof: c.startProof ?? [] });
   }
 
   private record(id: bigint): VerifierTaskRecord | undefined {
@@ -154,9 +183,13 @@ export class Verifier extends TaskRole {
       t = await this.ctx.client.getTask(id);
       if (!t.drawn) return { wakeAt: head + 1n };
     }
+    if (t.status === TaskStatus.Disputed && t.challenger.toLowerCase() === this.me) {
+      return this.disputes.play(t, 'challenger', () => this.challengerParty(t, rec), head);
+    }
     const v = t.verifiers.findIndex((a) => a.toLowerCase() === this.me);
     if (v < 0) return this.finish(id, 'not-drawn');
     if (t.status === TaskStatus.Disputed) return { idle: true };
+    if (this.o.behaviour?.kind === 'false-challenge' && rec.challenge === undefined) return this.falseChallenge(t, t.verifierSegments[v][0], rec, head);
     const segments = t.verifierSegments[v];
     if (t.verifierStatus[v] === 0) {
       const todo = segments.filter((seg) => rec.segments[seg] === undefined);
@@ -174,7 +207,7 @@ export class Verifier extends TaskRole {
         }
         if (r.kind === 'mismatch') {
           await Promise.all(matches.map((m) => this.attest(t, m, rec)));
-          rec.segments[seg] = await this.challenge(t, r);
+          rec.segments[seg] = await this.challenge(t, r, rec);
           this.ctx.state.save();
           return rec.segments[seg] === 'challenged' ? { idle: true } : { wakeAt: head + 1n };
         }
@@ -238,10 +271,15 @@ export class Verifier extends TaskRole {
     // anything else: left undone, tried again at the next look
   }
 
-  private async challenge(t: ChainTask, m: Mismatch): Promise<'challenged' | 'mismatch' | 'failed'> {
+  private async challenge(t: ChainTask, m: Mismatch, rec: VerifierTaskRecord): Promise<'challenged' | 'mismatch' | 'failed'> {
     const fields = { task: t.id.toString(), segment: m.segment, challengeSegment: m.challengeSegment };
     this.ctx.log.warn({ ...fields, ours: m.ours, theirs: m.theirs }, 'result differs from the commitment; challenging');
-    const out = await sendLogged(this.ctx, { functionName: 'challenge', args: [t.id, m.challengeSegment, m.ours], value: this.o.challengeBond }, fields);
+    const i = m.challengeSegment;
+    const startRoot = i > 1 ? this.proven.get(t.traceRoot)?.get(i - 1) : undefined;
+    const startProof = i >= 1 ? await this.startProof(t, i - 1) : undefined;
+    rec.challenge = { segment: i, ...(startRoot ? { startRoot } : {}), ...(startProof ? { startProof } : {}) };
+    this.ctx.state.save();
+    const out = await sendLogged(this.ctx, { functionName: 'challenge', args: [t.id, m.challengeSegment, m.ours], value: await this.bond() }, fields);
     if (out.ok) return 'challenged';
     if (out.error === 'DisputesUnavailable') {
       this.ctx.log.error(fields, 'cannot challenge: this chain runs no dispute game yet (DisputesUnavailable); not attesting this segment');
@@ -249,6 +287,36 @@ export class Verifier extends TaskRole {
     }
     if (out.error === 'DeadlinePassed') return 'failed';
     throw new Error(`challenge reverted: ${out.message}`);
+  }
+
+  /** The solver's proof of checkpoint leaf `leaf` against traceRoot, kept from a fetch or fetched now. */
+  private async startProof(t: ChainTask, leaf: number): Promise<Hex[] | undefined> {
+    const known = this.leafProofs.get(t.traceRoot)?.get(leaf);
+    if (known) return known;
+    try {
+      const p = await this.fromSolver(t, (limits) => fetchLeaf(t.endpoint, t.traceRoot, leaf, t.segments + 1, limits));
+      return p.siblings.map((s) => bytesToHex(s));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** --misbehave false-challenge: disputes an honest result at its first segment with a made-up checkpoint. */
+  private async falseChallenge(t: ChainTask, segment: number, rec: VerifierTaskRecord, head: bigint): Promise<JobResult> {
+    const inputs = await this.inputsFor(t.id);
+    if ('error' in inputs) return this.finish(t.id, 'cannot-run');
+    const start = await this.startState(t, segment, inputs, rec, head);
+    if (start === 'waiting') return { wakeAt: head + 1n };
+    if (start === 'failed') return this.finish(t.id, 'failed');
+    const { spec, dataset } = inputs;
+    const step = (segment - 1) * spec.checkpointInterval;
+    const end = Math.min(segment * spec.checkpointInterval, spec.steps);
+    const proof = (await this.startProof(t, segment - 1)) ?? [];
+    const liar = new Party(spec, dataset, this.ctx.backend, { kind: 'checkpoint', step: end }, { step, state: start, proof });
+    this.ctx.log.warn({ task: t.id.toString(), segment }, 'MISBEHAVING: challenging an honest result (test/demo mode)');
+    rec.segments[segment] = await this.challenge(t, { kind: 'mismatch', segment, challengeSegment: segment, ours: liar.claim(end), theirs: t.traceRoot }, rec);
+    this.ctx.state.save();
+    return { wakeAt: head + 1n };
   }
 
   /** C_{(i-1)k}: from the spec, from what this worker already proved, from the solver, or from chain. */
@@ -264,6 +332,9 @@ export class Verifier extends TaskRole {
         fetchLeaf(t.endpoint, t.traceRoot, leaf, t.segments + 1, limits).then(async (p) => {
           const s = this.ctx.store.has(p.root) ? this.ctx.store.get(p.root) : await fetchState(t.endpoint, p.root, layout, limits);
           this.prove(t.traceRoot, leaf, p.root);
+          let proofs = this.leafProofs.get(t.traceRoot);
+          if (!proofs) this.leafProofs.set(t.traceRoot, (proofs = new Map()));
+          proofs.set(leaf, p.siblings.map((x) => bytesToHex(x)));
           this.ctx.store.put(s, p.root);
           return s;
         }),

@@ -85,6 +85,23 @@ interface ITask {
         uint256 rewardEarned;
     }
 
+    /// The genesis parameters of the market (deadlines in blocks, amounts in wei).
+    struct Params {
+        uint64 commitBlocks;
+        uint64 windowBlocks;
+        uint64 drawDelayBlocks;
+        uint32 defaultVerifiers;
+        uint32 defaultCoveredSegments;
+        uint32 maxVerifiers;
+        uint256 defaultMinStake;
+        uint256 verifierMinStake;
+        uint256 challengeBond;
+        uint256 silentVerifierSlash;
+        uint64 daResponseBlocks;
+        uint64 daGraceBlocks;
+        uint32 maxReopens;
+    }
+
     event TaskSubmitted(uint256 indexed taskId, address indexed submitter, bytes32 specHash, uint256 reward, uint256 fee);
     event TaskClaimed(uint256 indexed taskId, address indexed solver, uint64 commitDeadline);
     event TaskCommitted(
@@ -163,5 +180,7 @@ interface ITask {
     function taskCount() external view returns (uint256);
     function tasksOf(address account) external view returns (uint256[] memory);
     function scoreOf(address account) external view returns (Score memory);
+    function params() external view returns (Params memory);
+    function challengeBond() external view returns (uint256);
     function leaderboard(uint256 n) external view returns (address[] memory accounts, Score[] memory scores);
 }

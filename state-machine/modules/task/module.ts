@@ -73,6 +73,8 @@ export function createTask(deps: TaskDeps) {
       tasksOf: { gas: VIEW_GAS, payable: false },
       scoreOf: { gas: VIEW_GAS, payable: false },
       leaderboard: { gas: VIEW_GAS, payable: false },
+      params: { gas: VIEW_GAS, payable: false },
+      challengeBond: { gas: VIEW_GAS, payable: false },
     },
 
     handle(ctx: CallContext, data: Hex): Hex {
@@ -142,6 +144,22 @@ export function createTask(deps: TaskDeps) {
         }
         case 'scoreOf':
           return encodeFunctionResult({ abi, functionName: 'scoreOf', result: getScore(ctx.store, lower(call.args[0])) });
+        case 'params': {
+          const p = ctx.genesis.modules.task;
+          return encodeFunctionResult({
+            abi,
+            functionName: 'params',
+            result: {
+              ...p,
+              defaultVerifiers: Number(p.defaultVerifiers),
+              defaultCoveredSegments: Number(p.defaultCoveredSegments),
+              maxVerifiers: Number(p.maxVerifiers),
+              maxReopens: Number(p.maxReopens),
+            },
+          });
+        }
+        case 'challengeBond':
+          return encodeFunctionResult({ abi, functionName: 'challengeBond', result: ctx.genesis.modules.task.challengeBond });
         case 'leaderboard':
           return encodeFunctionResult({ abi, functionName: 'leaderboard', result: leaderboard(ctx, call.args[0]) });
       }

@@ -95,5 +95,7 @@ interface IVerde {
 
     function getDispute(uint256 disputeId) external view returns (Dispute memory);
     function disputeCount() external view returns (uint256);
+    /// The genesis parameters: arity, each party's clock in blocks, a losing challenger's slash.
+    function params() external view returns (uint256 arity, uint256 clockBlocks, uint256 challengerSlash);
     function disputeOf(uint256 taskId) external view returns (uint256);
 }

@@ -30,6 +30,7 @@ export function createVerde(tasks: VerdeTasks) {
       getDispute: { gas: VIEW_GAS, payable: false },
       disputeCount: { gas: VIEW_GAS, payable: false },
       disputeOf: { gas: VIEW_GAS, payable: false },
+      params: { gas: VIEW_GAS, payable: false },
     },
     handle(ctx: CallContext, data: Hex): Hex {
       const call = decodeCall(verdeAbi, data);
@@ -63,6 +64,10 @@ export function createVerde(tasks: VerdeTasks) {
           return encodeFunctionResult({ abi, functionName: 'getDispute', result: loadDispute(ctx, call.args[0]) });
         case 'disputeCount':
           return encodeFunctionResult({ abi, functionName: 'disputeCount', result: disputeCount(ctx.store) });
+        case 'params': {
+          const p = ctx.genesis.modules.verde;
+          return encodeFunctionResult({ abi, functionName: 'params', result: [p.arity, p.clockBlocks, p.challengerSlash] });
+        }
         case 'disputeOf':
           return encodeFunctionResult({ abi, functionName: 'disputeOf', result: disputeOfTask(ctx.store, call.args[0]) });
       }
