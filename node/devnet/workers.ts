@@ -169,7 +169,10 @@ export class WorkerSupervisor {
     const w = slot.worker;
     const args = (this.o.args ?? workerArgs)(w, this.o.rpc);
     writeSync(slot.fd, `--- ${new Date().toISOString()} devnet starts ${w.name}${slot.restarts > 0 ? ` (restart ${slot.restarts})` : ''}\n`);
-    const child = spawn(process.execPath, args, { stdio: ['ignore', slot.fd, slot.fd, 'ipc'], env: this.o.env ?? process.env });
+    // detached: a worker gets its own process group, so the terminal's Ctrl-C reaches the devnet
+    // only and the devnet stops each worker once (a second signal would make a worker exit at once);
+    // the parent watch (IPC channel) still ends it if the devnet dies without stopping it
+    const child = spawn(process.execPath, args, { stdio: ['ignore', slot.fd, slot.fd, 'ipc'], env: this.o.env ?? process.env, detached: true });
     slot.child = child;
     slot.startedAt = Date.now();
     slot.exited = new Promise((res) => {

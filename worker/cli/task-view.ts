@@ -131,7 +131,7 @@ export function formatTask(v: TaskView): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = [`task ${v.id}`, ...rows.map(([k, val]) => `  ${k.padEnd(width)}  ${val}`)];
   if (v.verifiers.length > 0) {
-    lines.push(`  ${'verifiers'.padEnd(width)}`);
+    lines.push('  verifiers');
     for (const x of v.verifiers) lines.push(`    ${x.address}  ${x.status.padEnd(10)}  segments ${x.segments.join(' ')}`);
   }
   return lines.join('\n');
