@@ -52,6 +52,8 @@ export interface PartyStart {
 export class Party {
   private readonly roots: Hex[] = [];
   private readonly saved = new Map<number, Tensor[]>();
+  /** trees and traces already built: a dispute asks for the same ones round after round */
+  private readonly memo = new Map<string, MerkleTree | OpTrace>();
   private readonly data: DataSource;
   readonly start?: PartyStart;
 
@@ -109,13 +111,19 @@ export class Party {
     return this.roots[t];
   }
 
+  private remember<T extends MerkleTree | OpTrace>(key: string, make: () => T): T {
+    let v = this.memo.get(key) as T | undefined;
+    if (v === undefined) this.memo.set(key, (v = make()));
+    return v;
+  }
+
   traceTree(): MerkleTree {
     if (this.start) throw new RangeError('a party that started mid-run has no trace of its own');
-    return new MerkleTree(checkpointSteps(this.spec.steps, this.spec.checkpointInterval).map((t) => hexBytes(this.claim(t))));
+    return this.remember('trace', () => new MerkleTree(checkpointSteps(this.spec.steps, this.spec.checkpointInterval).map((t) => hexBytes(this.claim(t)))));
   }
 
   segmentTree(segment: number): MerkleTree {
-    return new MerkleTree(segmentSteps(this.spec.steps, this.spec.checkpointInterval, segment).map((t) => hexBytes(this.claim(t))));
+    return this.remember(`segment:${segment}`, () => new MerkleTree(segmentSteps(this.spec.steps, this.spec.checkpointInterval, segment).map((t) => hexBytes(this.claim(t)))));
   }
 
   /** The party's computed C_t tensors (replayed from the newest saved state at or before t). */
@@ -132,6 +140,10 @@ export class Party {
 
   /** Every op of step t re-run from the party's C_{t-1}, with its leaves' tree and tensors. */
   opTrace(t: number): OpTrace {
+    return this.remember(`ops:${t}`, () => this.computeOpTrace(t));
+  }
+
+  private computeOpTrace(t: number): OpTrace {
     const graph = graphOf(this.spec, t);
     const prev = t === 0 ? [] : this.stateAfter(t - 1);
     const inputs: Tensor[][] = [];

@@ -10,8 +10,7 @@
 // Then the ledger: rewards, fee shares, gas, scores, and total supply.
 // Each solver only has its own task's data set (three different subsets of the digits, so three
 // content roots), and only the two verifiers have enough stake to be drawn, so who does what is fixed.
-import { gunzipSync } from 'node:zlib';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEventLogs, toHex, type Hex } from 'viem';
@@ -23,7 +22,7 @@ import { getBackend } from '../../state-machine/repops/backend.ts';
 import { parseTaskSpec } from '../../state-machine/training/spec-validate.ts';
 import { loadSpecDataset } from '../datasets/load.ts';
 import { train } from '../trainer/train.ts';
-import { REPO, Proc, clientsFor, devKey, freePort, until, type DevKey } from './worker-harness.ts';
+import { REPO, Proc, clientsFor, devKey, freePort, subsetTask, until, type DevKey } from './worker-harness.ts';
 
 const ETHER = 10n ** 18n;
 const REWARD = 5n * ETHER;
@@ -31,8 +30,6 @@ const FEE = ETHER;
 const dir = mkdtempSync(join(tmpdir(), 'verity-worker-e2e-'));
 const procs: Proc[] = [];
 const keys = { seq: devKey(0), A: devKey(1), B: devKey(2), C: devKey(3), D: devKey(4), E: devKey(5), submitter: devKey(6) };
-const example = JSON.parse(readFileSync(join(REPO, 'worker', 'examples', 'digits-mlp.json'), 'utf8')) as Record<string, unknown> & { dataset: Record<string, unknown> };
-const DIGITS = join(REPO, 'worker', 'datasets', 'digits', 'digits.csv.gz');
 
 function keyFile(k: DevKey): string {
   const f = join(dir, `key-${k.index}`);
@@ -46,18 +43,8 @@ function start(name: string, args: string[], env: Record<string, string> = {}): 
   return p;
 }
 
-/**
- * A task on the first `samples` digits, written as `<dir>/<sub>/data.csv` (its own content root):
- * only workers given `--datasets <dir>` can run it.
- */
-function subsetTask(dirName: string, sub: string, samples: number, seed: string): { spec: Record<string, unknown>; file: string } {
-  const lines = gunzipSync(readFileSync(DIGITS)).toString('utf8').split('\n').filter((l) => l.trim() !== '').slice(0, samples);
-  mkdirSync(join(dir, dirName, sub), { recursive: true });
-  const file = join(dir, dirName, sub, 'data.csv');
-  writeFileSync(file, `${lines.join('\n')}\n`);
-  const draft = { ...example, seed, dataset: { ...example.dataset, name: `digits-${sub}`, path: `${sub}/data.csv`, samples, test: 200, root: `0x${'00'.repeat(32)}` } };
-  const root = loadSpecDataset(parseTaskSpec({ ...draft, dataset: { ...draft.dataset, path: file } }), dir, false).root;
-  return { spec: { ...draft, dataset: { ...draft.dataset, root } }, file };
+function subset(dirName: string, sub: string, samples: number, seed: string): { spec: Record<string, unknown>; file: string } {
+  return subsetTask(dir, dirName, sub, samples, { seed });
 }
 
 /** traceRoot of a spec, trained in this process. */
@@ -118,8 +105,8 @@ beforeAll(async () => {
   let node = start('node', nodeArgs);
 
   // data sets: each solver only its own; the verifiers all of them
-  refuseTask = subsetTask('ds-D', 'refuse', 1500, '2');
-  killTask = subsetTask('ds-E', 'kill', 1600, '3');
+  refuseTask = subset('ds-D', 'refuse', 1500, '2');
+  killTask = subset('ds-E', 'kill', 1600, '3');
   const verifierSets = ['--datasets', join(REPO, 'worker', 'datasets'), '--datasets', join(dir, 'ds-D'), '--datasets', join(dir, 'ds-E')];
   workers = [
     worker('A', keys.A, 'solver', []),

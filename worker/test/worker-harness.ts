@@ -4,10 +4,14 @@
 // (ARCHITECTURE.md), so the node runs as a process too, from a genesis file `verity genesis init`
 // wrote.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createPublicClient, createWalletClient, defineChain, http, type Hex } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import { parseTaskSpec } from '../../state-machine/training/spec-validate.ts';
+import { loadSpecDataset } from '../datasets/load.ts';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(REPO, 'node', 'cli', 'bin.js');
@@ -120,4 +124,21 @@ export function freePort(): Promise<number> {
       s.close(() => res(port));
     });
   });
+}
+
+/**
+ * A digits task on the first `samples` samples, written to `<root>/<dirName>/<sub>/data.csv` with its
+ * own content root: only workers given `--datasets <root>/<dirName>` can run it. `overrides` patch
+ * the example spec (steps, checkpointInterval, seed, …).
+ */
+export function subsetTask(root: string, dirName: string, sub: string, samples: number, overrides: Record<string, unknown>): { spec: Record<string, unknown>; file: string } {
+  const example = JSON.parse(readFileSync(join(REPO, 'worker', 'examples', 'digits-mlp.json'), 'utf8')) as Record<string, unknown> & { dataset: Record<string, unknown> };
+  const digits = join(REPO, 'worker', 'datasets', 'digits', 'digits.csv.gz');
+  const lines = gunzipSync(readFileSync(digits)).toString('utf8').split('\n').filter((l) => l.trim() !== '').slice(0, samples);
+  mkdirSync(join(root, dirName, sub), { recursive: true });
+  const file = join(root, dirName, sub, 'data.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const draft = { ...example, ...overrides, dataset: { ...example.dataset, name: `digits-${sub}`, path: `${sub}/data.csv`, samples, test: 200, root: `0x${'00'.repeat(32)}` } };
+  const content = loadSpecDataset(parseTaskSpec({ ...draft, dataset: { ...draft.dataset, path: file } }), root, false).root;
+  return { spec: { ...draft, dataset: { ...draft.dataset, root: content } }, file };
 }
