@@ -147,8 +147,8 @@ beforeAll(async () => {
     }, 30_000, 20);
     await E.stop('SIGKILL');
     const st = JSON.parse(readFileSync(join(dir, `data-${keys.E.index}`, 'worker-state.json'), 'utf8')) as { solving: Record<string, { phase: string }> };
-    // the node goes down too, and comes back on the same port with the same data
-    await node.stop('SIGTERM');
+    // the node is SIGKILLed too (mid-window for the other tasks), and comes back on the same port with the same data
+    await node.stop('SIGKILL');
     node = start('node-restarted', nodeArgs);
     E2 = worker('E2', keys.E, 'solver', ['--datasets', join(dir, 'ds-E')]);
     await node.waitFor(/rpc listening on/, 60_000);

@@ -37,6 +37,32 @@ export function requireStatus(t: TaskRecord, status: StatusCode, action: string)
   if (t.status !== status) throw taskErrors.wrongStatus(t.id, t.status, action);
 }
 
+/** The fields of a task with no solution yet: a new task, or one reopened after a failed solution. */
+export function noSolution(): Pick<
+  TaskRecord,
+  | 'solver' | 'claimedAt' | 'commitDeadline' | 'traceRoot' | 'modelHash' | 'endpoint' | 'committedAt' | 'drawBlock' | 'windowEnd' | 'drawn'
+  | 'uncheckedPpm' | 'verifiers' | 'verifierSegments' | 'verifierStatus' | 'challenger' | 'disputeId'
+> {
+  return {
+      solver: ZERO_ADDRESS,
+      claimedAt: 0n,
+      commitDeadline: 0n,
+      traceRoot: ZERO_HASH,
+      modelHash: ZERO_HASH,
+      endpoint: '',
+      committedAt: 0n,
+      drawBlock: 0n,
+      windowEnd: 0n,
+      drawn: false,
+      uncheckedPpm: 0,
+      verifiers: [],
+      verifierSegments: [],
+      verifierStatus: [],
+      challenger: ZERO_ADDRESS,
+      disputeId: 0n,
+  };
+}
+
 /** Pays `amount` out of the task module's escrow. */
 export function pay(ctx: ModuleContext, to: Address, amount: bigint): void {
   transfer(ctx.store, TASK_ADDRESS, to, amount);
@@ -57,26 +83,7 @@ export function releaseVerifiers(ctx: ModuleContext, deps: TaskDeps, t: TaskReco
  */
 export function reopenOrRefund(ctx: ModuleContext, t: TaskRecord): void {
   const reopenCount = t.reopenCount + 1;
-  const cleared: TaskRecord = {
-    ...t,
-    reopenCount,
-    solver: ZERO_ADDRESS,
-    claimedAt: 0n,
-    commitDeadline: 0n,
-    traceRoot: ZERO_HASH,
-    modelHash: ZERO_HASH,
-    endpoint: '',
-    committedAt: 0n,
-    drawBlock: 0n,
-    windowEnd: 0n,
-    drawn: false,
-    uncheckedPpm: 0,
-    verifiers: [],
-    verifierSegments: [],
-    verifierStatus: [],
-    challenger: ZERO_ADDRESS,
-    disputeId: 0n,
-  };
+  const cleared: TaskRecord = { ...t, reopenCount, ...noSolution() };
   setSeed(ctx.store, t.id, undefined);
   setAttestMasks(ctx.store, t.id, []);
   setDataChallenge(ctx.store, t.id, undefined);

@@ -10,7 +10,7 @@ import { eventLog } from '../events.ts';
 import type { CallContext } from '../framework.ts';
 import { SlashReason } from '../slashing/module.ts';
 import { taskAbi } from './abi.ts';
-import { TASK_ADDRESS, ZERO_ADDRESS, ZERO_HASH, loadTask, pay, reopenOrRefund, requireStatus, type TaskDeps } from './common.ts';
+import { TASK_ADDRESS, ZERO_ADDRESS, ZERO_HASH, loadTask, noSolution, pay, reopenOrRefund, requireStatus, type TaskDeps } from './common.ts';
 import { defaultSegmentsEach } from './draw.ts';
 import { taskErrors } from './errors.ts';
 import { Status, addParticipant, getDrawQueue, setDrawQueue, setSpec, setTask, setTaskCount, taskCount } from './records.ts';
@@ -85,22 +85,7 @@ export function submitTask(ctx: CallContext, a: SubmitArgs): bigint {
     commitBlocks,
     windowBlocks,
     reopenCount: 0,
-    solver: ZERO_ADDRESS,
-    claimedAt: 0n,
-    commitDeadline: 0n,
-    traceRoot: ZERO_HASH,
-    modelHash: ZERO_HASH,
-    endpoint: '',
-    committedAt: 0n,
-    drawBlock: 0n,
-    windowEnd: 0n,
-    drawn: false,
-    uncheckedPpm: 0,
-    verifiers: [],
-    verifierSegments: [],
-    verifierStatus: [],
-    challenger: ZERO_ADDRESS,
-    disputeId: 0n,
+    ...noSolution(),
   });
   addParticipant(ctx.store, ctx.caller, id);
   ctx.logs.push(eventLog(TASK_ADDRESS, submittedEvent, [id, ctx.caller, hash, reward, a.fee]));
