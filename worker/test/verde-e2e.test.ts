@@ -2,7 +2,8 @@
 // `--misbehave` mode, each on its own task (its own subset of the digits, so only it can claim it),
 // two honest verifiers drawn for every task, and a verifier that challenges honest work. For each
 // row: who wins, where the game ended, what was slashed; then the honest solver re-solves the task
-// the op cheat lost, and total supply equals genesis supply minus what slashing burned.
+// the op cheat lost, a claim that is never committed expires and is finished by an honest solver,
+// and total supply equals genesis supply minus what slashing burned.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +42,10 @@ const rows: Record<RowName, Row> = {
   refuse: { key: devKey(7), misbehave: 'refuse-data', samples: 1506, verifiers: 2 },
   falseChallenge: { key: devKey(8), samples: 1507, verifiers: 3 },
 };
-const keys = { seq: devKey(0), V1: devKey(9), V2: devKey(10), FV: devKey(11), submitter: devKey(12), H2: devKey(13) };
+const keys = { seq: devKey(0), V1: devKey(9), V2: devKey(10), FV: devKey(11), submitter: devKey(12), H2: devKey(13), idle: devKey(14) };
 const ids = {} as Record<RowName, bigint>;
+/** a task claimed by an account that never commits: it expires, and an honest solver takes it over */
+let expireId = 0n;
 let rpc = '';
 let pub: ReturnType<typeof clientsFor>['pub'];
 let genesisSupply = 0n;
@@ -92,7 +95,7 @@ function lost(name: RowName, timeoutMs = 90_000) {
 
 beforeAll(async () => {
   const genesisFile = join(dir, 'genesis.json');
-  const gen = start('genesis', ['genesis', 'init', '--out', genesisFile, '--accounts', '14']);
+  const gen = start('genesis', ['genesis', 'init', '--out', genesisFile, '--accounts', '15']);
   expect(await gen.exited).toBe(0);
   const g = JSON.parse(readFileSync(genesisFile, 'utf8')) as {
     blockIntervalMs: number; alloc: Record<string, string>;
@@ -101,7 +104,7 @@ beforeAll(async () => {
   g.blockIntervalMs = 50;
   // solvers bond 20 ETH (enough to claim); only the verifiers, with 100, are above the draw's minimum
   g.modules.stake.bonds = Object.fromEntries([
-    ...[...Object.values(rows).map((r) => r.key), keys.H2].map((k) => [k.address, `${20n * ETHER}`]),
+    ...[...Object.values(rows).map((r) => r.key), keys.H2, keys.idle].map((k) => [k.address, `${20n * ETHER}`]),
     ...[keys.V1, keys.V2, keys.FV].map((k) => [k.address, `${100n * ETHER}`]),
   ]);
   Object.assign(g.modules.task, { commitBlocks: '1200', windowBlocks: '300', drawDelayBlocks: '2', verifierMinStake: `${50n * ETHER}`, daResponseBlocks: '200', daGraceBlocks: '100', maxReopens: '3' });
@@ -137,6 +140,16 @@ beforeAll(async () => {
     const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 50 });
     ids[name] = parseEventLogs({ abi: taskAbi, logs: receipt.logs, eventName: 'TaskSubmitted' })[0].args.taskId;
   }
+  const expiring = subsetTask(dir, 'ds-expire', 'expire', 1508, { ...SHORT, seed: '30' });
+  const submitted = await wallet.writeContract({
+    address: MODULE_ADDRESSES.task, abi: taskAbi, functionName: 'submitTask',
+    args: [toHex(Buffer.from(JSON.stringify(expiring.spec))), ETHER, 0n, { verifiers: 2, segmentsEach: 4 }, { commitBlocks: 40n, windowBlocks: 0n }],
+    value: 3n * ETHER,
+  });
+  expireId = parseEventLogs({ abi: taskAbi, logs: (await pub.waitForTransactionReceipt({ hash: submitted, pollingInterval: 50 })).logs, eventName: 'TaskSubmitted' })[0].args.taskId;
+  const idle = clientsFor(rpc, 271828, keys.idle.privateKey).wallet;
+  if (!idle) throw new Error('no wallet');
+  await pub.waitForTransactionReceipt({ hash: await idle.writeContract({ address: MODULE_ADDRESSES.task, abi: taskAbi, functionName: 'claim', args: [expireId] }), pollingInterval: 50 });
 }, 180_000);
 
 afterAll(async () => {
@@ -159,7 +172,7 @@ describe('Verde on real processes: every cheat loses', () => {
     expect(s.map((x) => x.reason)).toContain(4);
     expect(s.find((x) => x.reason === 4)?.taken).toBe(ETHER);
     // jailed, the cheater cannot take it back; an honest solver, started now, re-solves it
-    const h2 = worker('H2', keys.H2, 'solver', ['ds-op']);
+    const h2 = worker('H2', keys.H2, 'solver', ['ds-op', 'ds-expire']);
     await h2.waitFor(/"msg":"worker started"/, 60_000);
     const t = await until('op task finalized by the honest solver', async () => {
       const x = await task(ids.op);
@@ -219,6 +232,17 @@ describe('Verde on real processes: every cheat loses', () => {
     }, 90_000, 200);
     expect(t.solver.toLowerCase()).toBe(rows.falseChallenge.key.address);
   }, 220_000);
+
+  it('a claim never committed expires: the claimer is slashed (missed commit) and an honest solver finishes the task', async () => {
+    const t = await until('expired task finalized', async () => {
+      const x = await task(expireId);
+      return x.status === 5 ? x : undefined;
+    }, 150_000, 200);
+    expect(t.solver.toLowerCase()).toBe(keys.H2.address);
+    expect(t.reopenCount).toBe(1);
+    const s = await slashes(keys.idle.address);
+    expect(s.map((x) => [x.reason, x.taken])).toEqual([[1, ETHER]]);
+  }, 160_000);
 
   it('supply: genesis supply minus what slashing burned', async () => {
     const supply = await pub.readContract({ address: MODULE_ADDRESSES.accounts, abi: accountsAbi, functionName: 'totalSupply' });
