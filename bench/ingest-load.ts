@@ -1,7 +1,9 @@
 // Load generator for bench/ingest.ts, run as its own process so that it never shares a CPU with the
 // node's event loop. Reads a job (JSON) from argv, presigns every transfer before the clock starts,
-// sends them with eth_sendRawTransaction in JSON-RPC batches over a few connections, then polls until
-// every sender's last tx has a receipt. Prints one JSON line with the timings.
+// sends them with eth_sendRawTransaction in JSON-RPC batches over a few connections while a poller
+// asks for the receipt of every accepted tx (eth_getTransactionReceipt batches of 500, as ordinary
+// clients do) until each has one, and a watcher records when each new block number appears.
+// Prints one JSON line with the timings.
 import { hexToBytes, bytesToHex } from '../state-machine/crypto/hash.ts';
 import type { Address } from '../state-machine/types.ts';
 import { rpcBatch } from '../node/devnet/rpc-batch.ts';
@@ -20,6 +22,13 @@ export interface LoadJob {
   maxFeePerGas: string;
   maxPriorityFeePerGas: string;
   to: Address;
+  /**
+   * 'burst': each sender's transfers go out in its own consecutive batches (a long sequential burst
+   * per sender); default 'interleave': every batch carries many senders.
+   */
+  order?: 'interleave' | 'burst';
+  /** poll receipts of every accepted tx while sending, in eth_getTransactionReceipt batches of this size */
+  pollBatch?: number;
 }
 
 export interface LoadResult {
@@ -34,6 +43,21 @@ export interface LoadResult {
   confirmedPerSecond: number;
   /** this process's CPU time per accepted tx while sending and polling, microseconds */
   clientCpuMicrosPerTx: number;
+  /** blocks the node produced between the first send and the last receipt (seen by polling eth_blockNumber) */
+  blocks: number;
+  /** median wall-clock interval between consecutive blocks seen during the run, ms (blocks seen one at a time) */
+  medianBlockIntervalMs: number;
+  /** receipts polled while sending: eth_getTransactionReceipt calls made */
+  receiptCalls: number;
+  /** accepted txs that never had a receipt (the poller gives up 30 s after the last receipt) */
+  unconfirmed: number;
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 async function main(): Promise<void> {
@@ -42,10 +66,14 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   // Interleave senders so each batch carries many senders and nonces arrive in order per sender.
   const raws: string[] = [];
-  const last: string[] = [];
   const keys = job.keys.map((k) => hexToBytes(k));
-  for (let i = 0; i < job.perSender; i++) {
-    for (let s = 0; s < keys.length; s++) {
+  const burst = job.order === 'burst';
+  const outer = burst ? keys.length : job.perSender;
+  const inner = burst ? job.perSender : keys.length;
+  for (let a = 0; a < outer; a++) {
+    for (let b = 0; b < inner; b++) {
+      const s = burst ? a : b;
+      const i = burst ? b : a;
       const raw = signTx(
         {
           chainId,
@@ -63,24 +91,94 @@ async function main(): Promise<void> {
   }
   const signSeconds = (performance.now() - t0) / 1000;
 
-  const batches: string[][] = [];
-  for (let i = 0; i < raws.length; i += job.batchSize) batches.push(raws.slice(i, i + job.batchSize));
+  // Batches: in 'burst' order each sender's transfers fill its own consecutive batches, and a sender's
+  // next batch goes out only after the node answered its previous one (a client sending a long
+  // sequential burst); in 'interleave' order each batch carries many senders.
+  const batches: { sender: number; raws: string[] }[] = [];
+  if (burst) {
+    for (let s = 0; s < keys.length; s++) {
+      const own = raws.slice(s * job.perSender, (s + 1) * job.perSender);
+      for (let i = 0; i < own.length; i += job.batchSize) batches.push({ sender: s, raws: own.slice(i, i + job.batchSize) });
+    }
+  } else {
+    for (let i = 0; i < raws.length; i += job.batchSize) batches.push({ sender: -1, raws: raws.slice(i, i + job.batchSize) });
+  }
   let accepted = 0;
   const rejected: Record<string, number> = {};
-  const hashes: string[] = new Array<string>(raws.length);
   const start = performance.now();
   const cpu0 = process.cpuUsage();
   let cursor = 0;
+  // Block clock: watch eth_blockNumber every 10 ms from the first send to the last receipt.
+  let watching = true;
+  const blockSeen: [number, number][] = [];
+  const watcher = (async () => {
+    while (watching) {
+      const [r] = await rpcBatch(job.url, [['eth_blockNumber', []]]);
+      const n = Number(BigInt(String(r.result)));
+      if (blockSeen.length === 0 || n !== blockSeen[blockSeen.length - 1][0]) blockSeen.push([n, performance.now()]);
+      await new Promise((res) => setTimeout(res, 10));
+    }
+  })();
+  // An ordinary client: polls the receipt of every accepted tx, in batches, while it still sends.
+  const pollBatch = job.pollBatch ?? 500;
+  const pending = new Set<string>();
+  let sending = true;
+  let sendEnd = start;
+  let lastReceipt = start;
+  let receiptCalls = 0;
+  const deadline = Date.now() + 300_000;
+  const poller = (async () => {
+    while (sending || pending.size > 0) {
+      // Bounded: give up 300 s after the first send, or 30 s after the last receipt once sending is done.
+      if (Date.now() > deadline || (!sending && performance.now() - Math.max(lastReceipt, sendEnd) > 30_000)) return;
+      const list = [...pending];
+      for (let i = 0; i < list.length; i += pollBatch) {
+        const chunk = list.slice(i, i + pollBatch);
+        const replies = await rpcBatch(job.url, chunk.map((h) => ['eth_getTransactionReceipt', [h]] as const));
+        receiptCalls += chunk.length;
+        replies.forEach((r, j) => {
+          if (r.result) {
+            pending.delete(chunk[j]);
+            lastReceipt = performance.now();
+          }
+        });
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  const busy = new Set<number>();
+  const taken = new Array<boolean>(batches.length).fill(false);
+  /** the first batch not yet sent whose sender has no batch in flight (in 'interleave' order: the next batch) */
+  function nextBatch(): number {
+    for (let b = cursor; b < batches.length; b++) {
+      if (taken[b] || busy.has(batches[b].sender)) continue;
+      if (burst && b > 0 && batches[b - 1].sender === batches[b].sender && !taken[b - 1]) continue;
+      return b;
+    }
+    return -1;
+  }
+  let wake: (() => void)[] = [];
   async function sender(): Promise<void> {
     for (;;) {
-      const b = cursor++;
-      if (b >= batches.length) return;
-      const replies = await rpcBatch(job.url, batches[b].map((r) => ['eth_sendRawTransaction', [r]] as const));
-      replies.forEach((r, i) => {
+      while (cursor < batches.length && taken[cursor]) cursor++;
+      if (cursor >= batches.length) return;
+      const b = nextBatch();
+      if (b < 0) {
+        await new Promise<void>((r) => wake.push(r));
+        continue;
+      }
+      taken[b] = true;
+      if (burst) busy.add(batches[b].sender);
+      const replies = await rpcBatch(job.url, batches[b].raws.map((r) => ['eth_sendRawTransaction', [r]] as const));
+      if (burst) busy.delete(batches[b].sender);
+      const w = wake;
+      wake = [];
+      w.forEach((f) => f());
+      replies.forEach((r) => {
         if (r.error) rejected[r.error.message] = (rejected[r.error.message] ?? 0) + 1;
         else {
           accepted++;
-          hashes[b * job.batchSize + i] = String(r.result);
+          pending.add(String(r.result));
         }
       });
     }
@@ -88,26 +186,17 @@ async function main(): Promise<void> {
   await Promise.all(Array.from({ length: job.concurrency }, () => sender()));
   const sendSeconds = (performance.now() - start) / 1000;
 
-  // The last tx of each sender (the highest nonce) has a receipt only when all of its txs do.
-  for (let s = 0; s < keys.length; s++) {
-    const idx = (job.perSender - 1) * keys.length + s;
-    last.push(hashes[idx] ?? '');
+  sendEnd = performance.now();
+  sending = false;
+  await poller;
+  watching = false;
+  await watcher;
+  const confirmSeconds = (lastReceipt - start) / 1000;
+  const steps: number[] = [];
+  for (let i = 1; i < blockSeen.length; i++) {
+    if (blockSeen[i][0] === blockSeen[i - 1][0] + 1) steps.push(blockSeen[i][1] - blockSeen[i - 1][1]);
   }
-  const waiting = new Set(last.filter((h) => h !== ''));
-  const deadline = Date.now() + 300_000;
-  while (waiting.size > 0) {
-    if (Date.now() > deadline) throw new Error(`${waiting.size} senders still unconfirmed after 300 s`);
-    const list = [...waiting];
-    for (let i = 0; i < list.length; i += 500) {
-      const chunk = list.slice(i, i + 500);
-      const replies = await rpcBatch(job.url, chunk.map((h) => ['eth_getTransactionReceipt', [h]] as const));
-      replies.forEach((r, j) => {
-        if (r.result) waiting.delete(chunk[j]);
-      });
-    }
-    if (waiting.size > 0) await new Promise((r) => setTimeout(r, 25));
-  }
-  const confirmSeconds = (performance.now() - start) / 1000;
+  const blocks = blockSeen.length > 0 ? blockSeen[blockSeen.length - 1][0] - blockSeen[0][0] : 0;
   const cpu = process.cpuUsage(cpu0);
   const result: LoadResult = {
     sent: raws.length,
@@ -117,8 +206,12 @@ async function main(): Promise<void> {
     sendSeconds,
     confirmSeconds,
     acceptedPerSecond: accepted / sendSeconds,
-    confirmedPerSecond: accepted / confirmSeconds,
+    confirmedPerSecond: (accepted - pending.size) / confirmSeconds,
     clientCpuMicrosPerTx: (cpu.user + cpu.system) / accepted,
+    blocks,
+    medianBlockIntervalMs: median(steps),
+    receiptCalls,
+    unconfirmed: pending.size,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

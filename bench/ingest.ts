@@ -2,11 +2,13 @@
 // Verity's devnet against anvil --block-time 1 under the same load. Each run starts a fresh node in
 // a temporary data dir, funds S extra senders (devnet-only keys from the public test mnemonic), then a
 // separate load process presigns S × K transfers, sends them in eth_sendRawTransaction batches and
-// waits until every one has a receipt. Reports the median of the runs and the ratio to anvil.
+// polls receipts (batches of 500) while it sends, until every one has a receipt. Several load shapes
+// (--shapes): the default 400 × 50, "few senders, long bursts" (16 × 750) and "many senders"
+// (400 × 30). Reports the median of the runs, the median block interval and the ratio to anvil.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { devnetAccounts } from '../genesis/index.ts';
@@ -142,7 +144,15 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+interface Shape {
+  name: string;
+  senders: number;
+  perSender: number;
+  order: 'interleave' | 'burst';
+}
+
 interface Opts {
+  shapes: string;
   senders: string;
   perSender: string;
   runs: string;
@@ -158,8 +168,8 @@ interface RunResult extends LoadResult {
   serverCpuMicrosPerTx: number;
 }
 
-async function measure(start: () => Promise<Target>, o: Opts): Promise<RunResult[]> {
-  const S = Number(o.senders);
+async function measure(start: () => Promise<Target>, o: Opts, shape: Shape): Promise<RunResult[]> {
+  const S = shape.senders;
   const accounts = devnetAccounts(10 + S).slice(10);
   const results: RunResult[] = [];
   for (let run = 0; run < Number(o.runs); run++) {
@@ -172,7 +182,9 @@ async function measure(start: () => Promise<Target>, o: Opts): Promise<RunResult
         chainId: t.chainId.toString(),
         keys: accounts.map((a) => a.privateKey),
         nonces: accounts.map(() => '0'),
-        perSender: Number(o.perSender),
+        perSender: shape.perSender,
+        order: shape.order,
+        pollBatch: 500,
         batchSize: Number(o.batch),
         concurrency: Number(o.concurrency),
         maxFeePerGas: (1000n * GWEI).toString(),
@@ -184,7 +196,9 @@ async function measure(start: () => Promise<Target>, o: Opts): Promise<RunResult
       console.log(
         `  ${t.name} run ${run + 1}: ${r.accepted}/${r.sent} accepted in ${r.sendSeconds.toFixed(2)} s (${r.acceptedPerSecond.toFixed(0)} tx/s), ` +
           `all confirmed after ${r.confirmSeconds.toFixed(2)} s → ${r.confirmedPerSecond.toFixed(0)} confirmed tx/s, ` +
-          `server CPU ${r.serverCpuMicrosPerTx.toFixed(0)} µs/tx, load generator CPU ${r.clientCpuMicrosPerTx.toFixed(0)} µs/tx${rejected ? `; rejected: ${rejected}` : ''}`,
+          `median block interval ${r.medianBlockIntervalMs.toFixed(0)} ms over ${r.blocks} blocks, ` +
+          `server CPU ${r.serverCpuMicrosPerTx.toFixed(0)} µs/tx, load generator CPU ${r.clientCpuMicrosPerTx.toFixed(0)} µs/tx; ` +
+          `rejected: ${rejected || 'none'}${r.unconfirmed > 0 ? `; ${r.unconfirmed} accepted txs never confirmed` : ''}`,
       );
       results.push(r);
     } finally {
@@ -194,12 +208,24 @@ async function measure(start: () => Promise<Target>, o: Opts): Promise<RunResult
   return results;
 }
 
+function summary(name: string, rs: RunResult[]): number {
+  const m = median(rs.map((r) => r.confirmedPerSecond));
+  const rejected = rs.reduce((n, r) => n + Object.values(r.rejected).reduce((a, b) => a + b, 0), 0);
+  console.log(
+    `  ${name}: median ${m.toFixed(0)} confirmed tx/s (${rs.map((r) => r.confirmedPerSecond.toFixed(0)).join(' / ')}; ` +
+      `accepted ${median(rs.map((r) => r.acceptedPerSecond)).toFixed(0)} tx/s), median block interval ${median(rs.map((r) => r.medianBlockIntervalMs)).toFixed(0)} ms, ` +
+      `server CPU ${median(rs.map((r) => r.serverCpuMicrosPerTx)).toFixed(0)} µs/tx, ${rejected} rejected in all runs`,
+  );
+  return m;
+}
+
 async function main(): Promise<void> {
   const o = new Command('bench:ingest')
     .description('confirmed value transfers per second over JSON-RPC: verity devnet vs anvil --block-time 1')
-    .option('--senders <n>', 'funded senders', '400')
-    .option('--per-sender <n>', 'transfers per sender (at most the pool per-sender limit, 64)', '50')
-    .option('--runs <n>', 'runs per target (median reported)', '3')
+    .option('--shapes <list>', 'load shapes, comma-separated: default (--senders × --per-sender, interleaved), bursts (16 × 750, one sender per batch run), many (400 × 30)', 'default,bursts,many')
+    .option('--senders <n>', 'funded senders of the default shape', '400')
+    .option('--per-sender <n>', 'transfers per sender of the default shape', '50')
+    .option('--runs <n>', 'runs per target and shape (median reported)', '3')
     .option('--batch <n>', 'transactions per JSON-RPC batch', '200')
     .option('--concurrency <n>', 'batches in flight', '4')
     .option('--recover-workers <n>', 'sender-recovery worker threads in the verity node', '1')
@@ -207,29 +233,30 @@ async function main(): Promise<void> {
     .option('--profile <dir>', 'write a V8 CPU profile of each verity node run into this directory')
     .parse()
     .opts<Opts>();
-  const total = Number(o.senders) * Number(o.perSender);
-  console.log(`ingest: ${o.senders} senders × ${o.perSender} transfers = ${total} txs, batches of ${o.batch}, ${o.concurrency} in flight`);
-  console.log(`machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, node ${process.version}, ${new Date().toISOString()}`);
-
-  const verity = await measure(() => startVerity(Number(o.recoverWorkers), o.profile), o);
-  const vMedian = median(verity.map((r) => r.confirmedPerSecond));
-  console.log(
-    `verity: median ${vMedian.toFixed(0)} confirmed tx/s (accepted ${median(verity.map((r) => r.acceptedPerSecond)).toFixed(0)} tx/s), ` +
-      `server CPU ${median(verity.map((r) => r.serverCpuMicrosPerTx)).toFixed(0)} µs/tx`,
-  );
-
-  if (!o.anvil) return;
-  if (!existsSync(ANVIL)) {
-    console.log('anvil: not installed (optional dependency @foundry-rs/anvil-linux-amd64); skipping the comparison');
-    return;
+  const all: Record<string, Shape> = {
+    default: { name: 'default', senders: Number(o.senders), perSender: Number(o.perSender), order: 'interleave' },
+    bursts: { name: 'few senders, long bursts', senders: 16, perSender: 750, order: 'burst' },
+    many: { name: 'many senders', senders: 400, perSender: 30, order: 'interleave' },
+  };
+  const shapes = o.shapes.split(',').map((k) => {
+    const sh = all[k.trim()];
+    if (!sh) throw new Error(`unknown shape ${k}; known: ${Object.keys(all).join(', ')}`);
+    return sh;
+  });
+  console.log(`ingest: batches of ${o.batch}, ${o.concurrency} in flight, receipts polled in batches of 500 while sending, ${o.runs} runs per target and shape`);
+  console.log(`machine: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, node ${process.version}, ${new Date().toISOString()}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  const withAnvil = o.anvil && existsSync(ANVIL);
+  if (o.anvil && !withAnvil) console.log('anvil: not installed (optional dependency @foundry-rs/anvil-linux-amd64); skipping the comparison');
+  const lines: string[] = [];
+  for (const shape of shapes) {
+    console.log(`shape "${shape.name}": ${shape.senders} senders × ${shape.perSender} = ${shape.senders * shape.perSender} txs (${shape.order === 'burst' ? 'each sender in consecutive batches' : 'senders interleaved in every batch'})`);
+    const v = summary('verity', await measure(() => startVerity(Number(o.recoverWorkers), o.profile), o, shape));
+    if (!withAnvil) continue;
+    const a = summary('anvil --block-time 1', await measure(startAnvil, o, shape));
+    lines.push(`${shape.name}: verity ${v.toFixed(0)} / anvil ${a.toFixed(0)} confirmed tx/s = ${(v / a).toFixed(2)}×`);
   }
-  const anvil = await measure(startAnvil, o);
-  const aMedian = median(anvil.map((r) => r.confirmedPerSecond));
-  console.log(
-    `anvil --block-time 1: median ${aMedian.toFixed(0)} confirmed tx/s (accepted ${median(anvil.map((r) => r.acceptedPerSecond)).toFixed(0)} tx/s), ` +
-      `server CPU ${median(anvil.map((r) => r.serverCpuMicrosPerTx)).toFixed(0)} µs/tx`,
-  );
-  console.log(`ratio verity / anvil: ${(vMedian / aMedian).toFixed(2)}×`);
+  for (const l of lines) console.log(l);
+  console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 }
 
 await main();
