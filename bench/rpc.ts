@@ -1,9 +1,15 @@
-// JSON-RPC throughput against a real in-process node on loopback: cheap reads, state reads, batches,
-// and raw transaction submission. Run: npx tsx bench/rpc.ts
+// JSON-RPC throughput on loopback (`npm run bench:rpc`). Part 1: a real in-process node: cheap
+// reads, state reads, batches, and raw transaction submission. Part 2: eth_getBalance and eth_call
+// (the stake module's totalStaked() view) against `verity devnet` in its own process, beside a bare
+// fastify JSON-RPC handler that answers a constant (bench/rpc-bare.ts, its own process), with 2 and
+// 16 keep-alive connections from a node:http load loop, ROUNDS rounds (median) of SECONDS each,
+// targets interleaved within a round; reports the ratio verity / bare fastify.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { Agent, request } from 'node:http';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWalletClient, defineChain, http } from 'viem';
+import { createWalletClient, defineChain, http, toFunctionSelector } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { defaultDevnetGenesis, devnetAccounts } from '../genesis/devnet.ts';
 import { DEFAULT_CONFIG } from '../node/config.ts';
@@ -12,6 +18,8 @@ import { startNode } from '../node/verity-node.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROOT = join(import.meta.dirname, '..');
 
 async function loop(url: string, body: () => string): Promise<number> {
   const until = performance.now() + SECONDS * 1000;
@@ -74,3 +82,116 @@ try {
   await node.stop();
   await rm(dir, { recursive: true, force: true });
 }
+
+// ---- Part 2: verity devnet vs a bare fastify handler, each in its own process ----
+
+function startChild(args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = out.match(/rpc listening on (http:\/\/\S+)/);
+      if (m) resolve({ url: m[1], child });
+    });
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it was ready:\n${out.slice(-2000)}`)));
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Keep-alive HTTP load loop: `conns` connections, each one request at a time, for SECONDS (and at most 5 M requests). */
+async function httpLoop(url: string, body: string, conns: number): Promise<number> {
+  const u = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: conns });
+  const payload = Buffer.from(body);
+  const post = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(
+        { agent, host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            if (res.statusCode !== 200 || text.includes('"error"')) reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
+            else resolve();
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+  const t0 = performance.now();
+  const until = t0 + SECONDS * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: conns }, async () => {
+      while (performance.now() < until && done < 5_000_000) {
+        await post();
+        done++;
+      }
+    }),
+  );
+  const rate = done / ((performance.now() - t0) / 1000);
+  agent.destroy();
+  return rate;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+async function compare(): Promise<void> {
+  const verity = await startChild([join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn']);
+  let bare: { url: string; child: ChildProcess } | undefined;
+  try {
+    bare = await startChild(['--import', 'tsx', join(import.meta.dirname, 'rpc-bare.ts')]);
+    const req = (method: string, params: unknown[]) => JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
+    const STAKE = '0x0000000000000000000000000000000000000a02';
+    const cases: [string, string][] = [
+      ['eth_getBalance', req('eth_getBalance', [devnetAccounts(2)[1].address, 'latest'])],
+      ['eth_call totalStaked()', req('eth_call', [{ to: STAKE, data: toFunctionSelector('totalStaked()') }, 'latest'])],
+    ];
+    // Check that the node answers both calls before timing anything.
+    for (const [name, body] of cases) {
+      const res = await fetch(verity.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const text = await res.text();
+      if (text.includes('"error"')) throw new Error(`${name}: ${text}`);
+    }
+    console.log(`\nverity devnet vs bare fastify (both in their own process): node ${process.version}, ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, ` +
+      `${new Date().toISOString()}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${ROUNDS} rounds × ${SECONDS} s per row, median`);
+    await httpLoop(verity.url, cases[0][1], 16); // warm-up
+    await httpLoop(bare.url, cases[0][1], 16);
+    for (const conns of [2, 16]) {
+      for (const [name, body] of cases) {
+        const v: number[] = [];
+        const b: number[] = [];
+        for (let r = 0; r < ROUNDS; r++) {
+          v.push(await httpLoop(verity.url, body, conns));
+          b.push(await httpLoop(bare.url, body, conns));
+        }
+        const vm = median(v);
+        const bm = median(b);
+        console.log(
+          `${`${name}, ${conns} conns`.padEnd(36)} verity ${vm.toFixed(0).padStart(6)} req/s (${v.map((x) => x.toFixed(0)).join(' / ')})  ` +
+            `bare fastify ${bm.toFixed(0).padStart(6)} req/s (${b.map((x) => x.toFixed(0)).join(' / ')})  ratio ${((vm / bm) * 100).toFixed(0)} %`,
+        );
+      }
+    }
+    console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  } finally {
+    if (bare) await stopChild(bare.child);
+    await stopChild(verity.child);
+  }
+}
+
+await compare();
