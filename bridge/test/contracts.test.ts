@@ -5,6 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
+  BaseError,
+  ContractFunctionRevertedError,
   createPublicClient,
   createTestClient,
   createWalletClient,
@@ -86,8 +88,8 @@ async function revertName(from: HDAccount, to: Address, abi: Abi, data: Hex, val
   try {
     await pub.simulateContract({ account: from, address: to, abi, functionName: decoded.functionName, args: decoded.args, value });
   } catch (e) {
-    const m = /reverted with the following reason:\s*\n?\s*(\w+)\(|Error: (\w+)\(/.exec(String(e));
-    const name = m?.[1] ?? m?.[2];
+    const reverted = e instanceof BaseError ? e.walk((x) => x instanceof ContractFunctionRevertedError) : null;
+    const name = reverted instanceof ContractFunctionRevertedError ? reverted.data?.errorName : undefined;
     if (name !== undefined) return name;
     throw e;
   }
