@@ -68,6 +68,7 @@ contract Portal {
     error IndexOutOfRange(uint256 index);
     error InvalidWithdrawalProof(bytes32 withdrawalHash);
     error WithdrawalNotProven(bytes32 withdrawalHash);
+    error WithdrawalAlreadyProven(bytes32 withdrawalHash, uint256 l2BlockNumber);
     error WithdrawalAlreadyFinalized(bytes32 withdrawalHash);
     error ProvenOutputDeleted(uint256 l2BlockNumber, bytes32 provenOutputRoot);
     error OutputNotFinalized(uint256 l2BlockNumber);
@@ -120,7 +121,8 @@ contract Portal {
     }
 
     /// @notice Proves that `w` is leaf `index` of the withdrawals tree committed in the output root
-    ///         posted for `l2BlockNumber`. Records the proof; may be repeated (the last proof counts).
+    ///         posted for `l2BlockNumber`. Records the proof. A proof may be replaced only once the
+    ///         root it was made against has been deleted (so no one can keep moving it to newer roots).
     function proveWithdrawal(
         uint256 l2BlockNumber,
         bytes32 stateRoot,
@@ -137,6 +139,11 @@ contract Portal {
         bytes32 wh = hashWithdrawal(w);
         if (finalizedWithdrawals[wh]) revert WithdrawalAlreadyFinalized(wh);
         if (merkleRootOf(wh, index, siblings) != withdrawalsRoot) revert InvalidWithdrawalProof(wh);
+        ProvenWithdrawal storage prior = provenWithdrawals[wh];
+        if (prior.timestamp != 0) {
+            (bytes32 priorRoot,) = oracle.getOutput(prior.l2BlockNumber);
+            if (priorRoot == prior.outputRoot) revert WithdrawalAlreadyProven(wh, prior.l2BlockNumber);
+        }
         provenWithdrawals[wh] = ProvenWithdrawal(posted, l2BlockNumber, block.timestamp);
         emit WithdrawalProven(wh, l2BlockNumber, msg.sender);
     }

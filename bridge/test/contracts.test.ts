@@ -220,6 +220,9 @@ describe.skipIf(!HAVE_ANVIL)('bridge contracts on anvil', () => {
     const [, , provenAt] = await pub.readContract({ address: portal, abi: portalAbi, functionName: 'provenWithdrawals', args: [leaves[0]] });
     expect(provenAt).toBe((await pub.getBlock({ blockNumber: proven.blockNumber })).timestamp);
 
+    // a standing proof cannot be moved (to a newer, unfinalized root) by anyone
+    expect(await revertName(user, portal, portalAbi, prove(0, withdrawalProof(leaves, 0)))).toBe('WithdrawalAlreadyProven');
+
     // forged proofs
     const forged = [...proof1];
     forged[3] = keccak256(toHex('forged'));
@@ -281,6 +284,16 @@ describe.skipIf(!HAVE_ANVIL)('bridge contracts on anvil', () => {
     // the proposer cannot re-post block 20 (numbers only increase); a later root must carry the withdrawal
     const again = encodeFunctionData({ abi: outputOracleAbi, functionName: 'proposeOutput', args: [20n, outputRoot(stateRoot, wRoot, blockHash)] });
     expect(await revertName(proposer, oracle, outputOracleAbi, again)).toBe('BlockNumberNotIncreasing');
+
+    // re-proven against a later root (its proof's root is gone, so it may move), paid after that root's window
+    const blockHash30 = keccak256(toHex('block 30'));
+    await send(proposer, oracle, encodeFunctionData({ abi: outputOracleAbi, functionName: 'proposeOutput', args: [30n, outputRoot(stateRoot, wRoot, blockHash30)] }));
+    await send(user, portal, encodeFunctionData({ abi: portalAbi, functionName: 'proveWithdrawal', args: [30n, stateRoot, wRoot, blockHash30, w, 1n, withdrawalProof(leaves, 1)] }));
+    expect(await revertName(user, portal, portalAbi, finalize)).toBe('OutputNotFinalized');
+    const before = await pub.getBalance({ address: L1_RECIPIENT });
+    await elapse(WINDOW + 1n);
+    await send(user, portal, finalize);
+    expect(await pub.getBalance({ address: L1_RECIPIENT })).toBe(before + parseEther('1'));
   });
 
   it('BatchInbox takes batches from the batcher only, as calldata, and logs their hash', async () => {
