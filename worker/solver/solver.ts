@@ -108,8 +108,12 @@ export class Solver extends TaskRole {
     this.forgetInputs(id);
     this.ctx.metrics.tasks.inc({ role: 'solver', outcome });
     this.ctx.log.info({ task: id.toString(), outcome }, 'solver finished task');
-    // a slot may have freed up: look at the open tasks again
-    for (const k of this.ctx.state.data.watching) this.touch(BigInt(k));
+    this.lookAgain(id);
+  }
+
+  /** A slot may have freed up: look at the open tasks again (all watched ones but `id`). */
+  private lookAgain(id: bigint): void {
+    for (const k of this.ctx.state.data.watching) if (k !== id.toString()) this.touch(BigInt(k));
   }
 
   async reconcile(id: bigint, head: bigint): Promise<JobResult> {
@@ -164,7 +168,11 @@ export class Solver extends TaskRole {
     } finally {
       this.claiming--;
     }
-    if (!out.ok) return { wakeAt: head + 1n };
+    if (!out.ok) {
+      // another solver won the race for this one: look at the other open tasks now
+      if (out.error === 'WrongStatus') this.lookAgain(id);
+      return { wakeAt: head + 1n };
+    }
     this.ctx.state.data.solving[id.toString()] = { phase: 'claimed', specHash: inputs.specHash };
     this.ctx.state.unwatch(id);
     this.ctx.state.save();
@@ -217,6 +225,8 @@ export class Solver extends TaskRole {
       this.ctx.state.data.solving[k] = { ...rec, phase: 'committed' };
       this.ctx.state.save();
       this.ctx.log.info({ ...fields, traceRoot: rec.traceRoot, endpoint: this.o.endpoint }, 'committed');
+      // training is done, so a slot is free: the next open task need not wait for this one's window
+      this.lookAgain(id);
       return { wakeAt: out.blockNumber };
     }
     return { wakeAt: head + 1n };
