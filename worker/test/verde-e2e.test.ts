@@ -62,12 +62,25 @@ function start(name: string, args: string[]): Proc {
   return p;
 }
 
+/** running workers by name, and how each was started (to restart it after a SIGKILL) */
+const running = new Map<string, { proc: Proc; args: [DevKey, string, string[], string | undefined] }>();
+
+/** SIGKILLs a worker and starts it again with the same key, data dir and flags. */
+async function restart(name: string): Promise<Proc> {
+  const w = running.get(name);
+  if (!w) throw new Error(`no worker ${name}`);
+  await w.proc.stop('SIGKILL');
+  return worker(name, ...w.args);
+}
+
 function worker(name: string, k: DevKey, role: string, datasets: string[], misbehave?: string): Proc {
-  return start(name, [
+  const proc = start(name, [
     'worker', '--rpc', rpc, '--key-file', keyFile(k), '--role', role, '--data', join(dir, `data-${name}`), '--serve', '127.0.0.1:0',
     '--poll-ms', '100', '--fetch-timeout-ms', '1500', '--fetch-retries', '0', '--no-progress',
     ...datasets.flatMap((d) => ['--datasets', join(dir, d)]), ...(misbehave ? ['--misbehave', misbehave] : []),
   ]);
+  running.set(name, { proc, args: [k, role, datasets, misbehave] });
+  return proc;
 }
 
 async function task(id: bigint) {
@@ -160,8 +173,16 @@ afterAll(async () => {
 });
 
 describe('Verde on real processes: every cheat loses', () => {
-  it('op:T:J — the referee re-runs exactly the flipped op; the solver is slashed; an honest solver re-solves the task', async () => {
+  it('op:T:J — the referee re-runs exactly the flipped op, through a SIGKILL of both players mid-dispute; the solver is slashed; an honest solver re-solves the task', async () => {
+    // as soon as the game opens, kill both players and start them again: the chain holds the game
+    const opened = await until('op dispute opened', () => dispute(ids.op), 90_000, 20);
+    const challenger = [['V1', keys.V1], ['V2', keys.V2]].find(([, k]) => (k as DevKey).address === opened.challenger.toLowerCase())?.[0] as string;
+    const wasOpen = opened.level < 5;
+    const restarted = await Promise.all([restart('op'), restart(challenger)]);
+    await Promise.all(restarted.map((p) => p.waitFor(/"msg":"worker started"/, 60_000)));
     const { s } = await lost('op');
+    expect(wasOpen).toBe(true);
+    expect(restarted[0].logs(/dispute move|playing the dispute/).length + restarted[1].logs(/dispute move|playing the dispute/).length).toBeGreaterThan(0);
     const d = await dispute(ids.op);
     expect(d).toBeDefined();
     expect(d).toMatchObject({ outcome: 2, step: 10n, op: 16 });
