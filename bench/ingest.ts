@@ -63,11 +63,14 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** `verity devnet` also starts solver and verifier worker processes; the bench runs the node without them unless asked. */
+let DEVNET_WORKERS: string[] = ['--solvers', '0', '--verifiers', '0'];
+
 async function startVerity(recoverWorkers: number, profileDir: string | undefined): Promise<Target> {
   const prof = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   const child = spawn(
     process.execPath,
-    [...prof, join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', '--recover-workers', String(recoverWorkers)],
+    [...prof, join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', '--recover-workers', String(recoverWorkers), ...DEVNET_WORKERS],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const m = await waitForLine(child, /rpc listening on (http:\/\/\S+)/, 'verity devnet');
@@ -161,6 +164,7 @@ interface Opts {
   recoverWorkers: string;
   anvil: boolean;
   profile?: string;
+  devnetWorkers: boolean;
 }
 
 interface RunResult extends LoadResult {
@@ -231,8 +235,10 @@ async function main(): Promise<void> {
     .option('--recover-workers <n>', 'sender-recovery worker threads in the verity node', '1')
     .option('--no-anvil', 'skip the anvil comparison')
     .option('--profile <dir>', 'write a V8 CPU profile of each verity node run into this directory')
+    .option('--devnet-workers', "keep the devnet's solver and verifier worker processes (default: none, the node alone)", false)
     .parse()
     .opts<Opts>();
+  if (o.devnetWorkers) DEVNET_WORKERS = [];
   const all: Record<string, Shape> = {
     default: { name: 'default', senders: Number(o.senders), perSender: Number(o.perSender), order: 'interleave' },
     bursts: { name: 'few senders, long bursts', senders: 16, perSender: 750, order: 'burst' },

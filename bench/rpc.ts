@@ -151,7 +151,7 @@ function median(xs: number[]): number {
 }
 
 async function compare(): Promise<void> {
-  const verity = await startChild([join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn']);
+  const verity = await startChild([join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', ...(process.env.BENCH_DEVNET_WORKERS === '1' ? [] : ['--solvers', '0', '--verifiers', '0'])]);
   let bare: { url: string; child: ChildProcess } | undefined;
   try {
     bare = await startChild(['--import', 'tsx', join(import.meta.dirname, 'rpc-bare.ts')]);
