@@ -120,7 +120,7 @@ beforeAll(async () => {
     ...[...Object.values(rows).map((r) => r.key), keys.H2, keys.idle].map((k) => [k.address, `${20n * ETHER}`]),
     ...[keys.V1, keys.V2, keys.FV].map((k) => [k.address, `${100n * ETHER}`]),
   ]);
-  Object.assign(g.modules.task, { commitBlocks: '1200', windowBlocks: '300', drawDelayBlocks: '2', verifierMinStake: `${50n * ETHER}`, daResponseBlocks: '200', daGraceBlocks: '100', maxReopens: '3' });
+  Object.assign(g.modules.task, { commitBlocks: '1200', windowBlocks: '400', drawDelayBlocks: '2', verifierMinStake: `${50n * ETHER}`, daResponseBlocks: '200', daGraceBlocks: '100', maxReopens: '3' });
   Object.assign(g.modules.verde, { arity: '4', clockBlocks: '600' });
   writeFileSync(genesisFile, JSON.stringify(g));
   genesisSupply = [...Object.values(g.alloc), ...Object.values(g.modules.stake.bonds)].reduce((s, v) => s + BigInt(v), 0n);

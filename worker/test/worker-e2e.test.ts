@@ -96,7 +96,7 @@ beforeAll(async () => {
     [keys.B.address, `${100n * ETHER}`], [keys.C.address, `${100n * ETHER}`],
   ]);
   Object.assign(g.modules.task, {
-    commitBlocks: '600', windowBlocks: '120', drawDelayBlocks: '2', verifierMinStake: `${50n * ETHER}`, daResponseBlocks: '200', daGraceBlocks: '100',
+    commitBlocks: '600', windowBlocks: '400', drawDelayBlocks: '2', verifierMinStake: `${50n * ETHER}`, daResponseBlocks: '200', daGraceBlocks: '100',
   });
   writeFileSync(genesisFile, JSON.stringify(g));
   // the node gets a fixed port (it is restarted below); the workers start beside it and wait for it
