@@ -45,6 +45,12 @@ export function demoSubmitter(accounts: DevnetAccount[], workerIndices: number[]
   return accounts[0];
 }
 
+/** The devnet calls the RPC port --port: a bad value names that flag, not the node's --rpc-port. */
+function parsePort(v: string): string {
+  if (!/^\d+$/.test(v) || Number(v) > 65_535) throw new InvalidArgumentError('want an integer in [0, 65535]');
+  return v;
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('devnet')
@@ -52,7 +58,7 @@ export function register(program: Command): void {
     .showHelpAfterError('(add --help for usage)')
     .option('--tmp', 'use a fresh temporary data directory, removed on exit')
     .option('--host <host>', 'JSON-RPC listen address (default 127.0.0.1)')
-    .option('--port <port>', 'JSON-RPC port, 0 = any free port (default 9545)')
+    .option('--port <port>', 'JSON-RPC port, 0 = any free port (default 9545)', parsePort)
     .option('--solvers <n>', 'solver workers (devnet accounts from 1 up)', count, 1)
     .option('--verifiers <n>', 'verifier workers (the next accounts); solvers + verifiers <= 9', count, 2)
     .option('--demo', 'submit worker/examples/digits-mlp.json and print its life until it is finalized')
