@@ -23,7 +23,8 @@ import { checkpointSteps } from '../state-machine/training/commitments.ts';
 import { parseTaskSpec } from '../state-machine/training/spec-validate.ts';
 import { ChainClient } from '../worker/chain/client.ts';
 import { loadSpecDataset } from '../worker/datasets/load.ts';
-import { Party, graphOf } from '../worker/dispute/party.ts';
+import { Party } from '../worker/dispute/party.ts';
+import { graphOfStep } from '../state-machine/training/graph-of-step.ts';
 import { DisputePlayer, type DisputeChain } from '../worker/dispute/player.ts';
 import { train } from '../worker/trainer/train.ts';
 
@@ -82,7 +83,7 @@ async function once(arity: number): Promise<Result> {
   let op: number;
   for (;;) {
     step = 1 + random(spec.steps);
-    op = random(graphOf(spec, step).ops.length);
+    op = random(graphOfStep(spec, step).ops.length);
     cheat = new Party(spec, dataset, native, { kind: 'op', step, op });
     if (bytesToHex(cheat.traceTree().root) !== honestRoot) break;
   }
@@ -144,7 +145,7 @@ async function once(arity: number): Promise<Result> {
     for (let i = 0; i < reps; i++) opByCode(graphOp.opcode).run(REFERENCE_BACKEND, opTrace.inputs[d.op], graphOp.attrs);
     const refereeMs = (performance.now() - r0) / reps;
     const leaves = checkpointSteps(spec.steps, spec.checkpointInterval).length;
-    const formula = descentRounds(leaves, arity) + descentRounds(spec.checkpointInterval, arity) + descentRounds(graphOf(spec, Number(d.step)).ops.length, arity);
+    const formula = descentRounds(leaves, arity) + descentRounds(spec.checkpointInterval, arity) + descentRounds(graphOfStep(spec, Number(d.step)).ops.length, arity);
     return {
       arity, step, op, opName: graphOp.name, rounds: d.rounds, formula, outcome: d.outcome, seconds, blocks: endBlock - startBlock,
       gas, calldata, txs: hashes.length, refereeMs,

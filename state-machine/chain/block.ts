@@ -144,7 +144,7 @@ export function buildBlock(state: ChainState, parent: BlockHeader, candidates: r
     const r = roots(body.included, body.receipts);
     const header: BlockHeader = {
       number: benv.number,
-      parentHash: blockHash(parent),
+      parentHash: benv.parentHash,
       timestamp: env.timestamp,
       l1OriginNumber: parent.l1OriginNumber,
       l1OriginHash: parent.l1OriginHash,

@@ -2,7 +2,7 @@
 // every f32 NaN canonicalised to 0x7fc00000 first. This is the leaf every trace commits to.
 import { sha256, bytesToHex } from '../crypto/hash.ts';
 import type { Bytes, Hex } from '../crypto/hash.ts';
-import type { Tensor } from './tensor.ts';
+import type { DType, Tensor } from './tensor.ts';
 import { CANONICAL_NAN_BITS } from './f32.ts';
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -50,6 +50,18 @@ function toLittleEndian(b: Bytes): Bytes {
     out[i + 3] = b[i];
   }
   return out;
+}
+
+/**
+ * The inverse of tensorBytes: a tensor of `shape` from little-endian element bytes (copied, so the
+ * result owns an aligned buffer), bit for bit whatever the host's byte order. The caller checks
+ * that `bytes` holds exactly numel(shape) elements.
+ */
+export function tensorFromBytes(dtype: DType, shape: readonly number[], bytes: Bytes): Tensor {
+  const own = LITTLE_ENDIAN ? bytes.slice() : toLittleEndian(bytes);
+  return dtype === 'f32'
+    ? { dtype, shape: [...shape], data: new Float32Array(own.buffer, own.byteOffset, own.byteLength / 4) }
+    : { dtype, shape: [...shape], data: new Int32Array(own.buffer, own.byteOffset, own.byteLength / 4) };
 }
 
 export function tensorHash(t: Tensor): Bytes {

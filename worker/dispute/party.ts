@@ -11,6 +11,7 @@ import { checkpointSteps, opLeaf, segmentSteps, stateRoot } from '../../state-ma
 import { runOps, type DataSource, type OpVisitor } from '../../state-machine/training/executor.ts';
 import type { GraphOp, StepGraph } from '../../state-machine/training/graph.ts';
 import { initGraph } from '../../state-machine/training/init.ts';
+import { graphOfStep } from '../../state-machine/training/graph-of-step.ts';
 import type { TaskSpec } from '../../state-machine/training/spec.ts';
 import { StepRunner } from '../../state-machine/training/step-runner.ts';
 import { stateLayout, stepGraph } from '../../state-machine/training/step-graph.ts';
@@ -26,11 +27,6 @@ export interface OpTrace {
   inputs: Tensor[][];
   outputs: Tensor[];
   outputHashes: Bytes[];
-}
-
-/** The ops of step t: its step graph, or for t = 0 the initialisation from the seed. */
-export function graphOf(spec: TaskSpec, t: number): StepGraph {
-  return t > 0 ? stepGraph(spec, t) : { step: 0, ops: initGraph(spec), lossOp: -1, stateCount: stateLayout(spec).length };
 }
 
 function flipLowestBit(t: Tensor): void {
@@ -144,7 +140,7 @@ export class Party {
   }
 
   private computeOpTrace(t: number): OpTrace {
-    const graph = graphOf(this.spec, t);
+    const graph = graphOfStep(this.spec, t);
     const prev = t === 0 ? [] : this.stateAfter(t - 1);
     const inputs: Tensor[][] = [];
     const outputs: Tensor[] = [];

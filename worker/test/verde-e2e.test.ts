@@ -16,7 +16,7 @@ import { taskAbi } from '../../state-machine/modules/task/abi.ts';
 import { verdeAbi } from '../../state-machine/modules/verde/abi.ts';
 import { descentRounds } from '../../state-machine/modules/verde/descent.ts';
 import { parseTaskSpec } from '../../state-machine/training/spec-validate.ts';
-import { graphOf } from '../dispute/party.ts';
+import { graphOfStep } from '../../state-machine/training/graph-of-step.ts';
 import { Proc, clientsFor, devKey, freePort, subsetTask, until, type DevKey } from './worker-harness.ts';
 
 const ETHER = 10n ** 18n;
@@ -188,7 +188,7 @@ describe('Verde on real processes: every cheat loses', () => {
     expect(d).toMatchObject({ outcome: 2, step: 10n, op: 16 });
     expect(d?.reason).toMatch(/re-ran op 16 /);
     // a spot-check enters at the segment: rounds are those of the step and op levels (arity 4)
-    const ops = graphOf(parseTaskSpec(JSON.parse(JSON.stringify(await specOf(ids.op)))), 10).ops.length;
+    const ops = graphOfStep(parseTaskSpec(JSON.parse(JSON.stringify(await specOf(ids.op)))), 10).ops.length;
     expect(d?.rounds).toBeGreaterThanOrEqual(descentRounds(SHORT.checkpointInterval, 4) + descentRounds(ops, 4));
     expect(s.map((x) => x.reason)).toContain(4);
     expect(s.find((x) => x.reason === 4)?.taken).toBe(ETHER);

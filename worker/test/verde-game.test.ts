@@ -15,7 +15,8 @@ import type { TaskSpec } from '../../state-machine/training/spec.ts';
 import { checkpointSteps } from '../../state-machine/training/commitments.ts';
 import { loadSpecDataset, type CommittedDataset } from '../datasets/load.ts';
 import { parseMisbehaviour } from '../dispute/behaviour.ts';
-import { Party, graphOf } from '../dispute/party.ts';
+import { Party } from '../dispute/party.ts';
+import { graphOfStep } from '../../state-machine/training/graph-of-step.ts';
 import { DisputePlayer, type DisputeChain } from '../dispute/player.ts';
 
 const examples = join(import.meta.dirname, '..', 'examples');
@@ -122,7 +123,7 @@ async function check(setup: Setup, row: Row): Promise<void> {
       // rounds: ⌈log_n⌉ of each level's leaves
       const arity = d.arity;
       const levels = row.segment === 0 ? [checkpointSteps(spec.steps, spec.checkpointInterval).length] : [];
-      expect(d.rounds).toBe([...levels, spec.checkpointInterval, graphOf(spec, row.step!).ops.length].reduce((s, n) => s + descentRounds(n, arity), 0));
+      expect(d.rounds).toBe([...levels, spec.checkpointInterval, graphOfStep(spec, row.step!).ops.length].reduce((s, n) => s + descentRounds(n, arity), 0));
     }
     const task = g.m.view('getTask', [g.taskId]);
     expect(task.status).toBe(row.winner === Outcome.SolverWon ? Status.Committed : Status.Open);
@@ -144,7 +145,7 @@ describe('Verde end to end in process: the CNN', () => {
   });
   it('op:T:J on a parameter update and data:T are caught at the cheated op', async () => {
     // cheats at checkpoint steps: a one-ulp difference in a parameter can round away a few steps later
-    const j = graphOf(cnn.spec, 10).ops.length - 1;
+    const j = graphOfStep(cnn.spec, 10).ops.length - 1;
     await check(cnn, { name: 'op', solver: `op:10:${j}`, segment: 0, winner: Outcome.ChallengerWon, step: 10, op: j });
     await check(cnn, { name: 'data', solver: 'data:15', segment: 3, winner: Outcome.ChallengerWon, step: 15 });
   });

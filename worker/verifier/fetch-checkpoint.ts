@@ -6,7 +6,7 @@
 import { bytesToHex, hexToBytes, type Bytes, type Hex } from '../../state-machine/crypto/hash.ts';
 import { VerityError } from '../../state-machine/errors.ts';
 import { merkleRoot, treeDepth, verifyMerkleProof } from '../../state-machine/merkle/tree.ts';
-import { tensorHash } from '../../state-machine/repops/tensor-hash.ts';
+import { tensorFromBytes, tensorHash } from '../../state-machine/repops/tensor-hash.ts';
 import { numel, type Tensor } from '../../state-machine/repops/tensor.ts';
 import type { StateSlot } from '../../state-machine/training/graph.ts';
 
@@ -128,14 +128,6 @@ export async function fetchLeaf(endpoint: string, traceRoot: Hex, leaf: number, 
   return { leaf, root, siblings };
 }
 
-/** Float32 tensor of `shape` from little-endian bytes, whatever the host's byte order. */
-export function f32FromLE(shape: number[], bytes: Uint8Array): Tensor {
-  const values = new Float32Array(bytes.length / 4);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(i * 4, true);
-  return { dtype: 'f32', shape: shape.slice(), data: values };
-}
-
 /** The state whose C_t is `root`, tensor by tensor, every tensor checked against the layout and its hash. */
 export async function fetchState(endpoint: string, root: Hex, layout: readonly StateSlot[], limits: FetchLimits): Promise<Tensor[]> {
   const base = parseEndpoint(endpoint);
@@ -149,7 +141,7 @@ export async function fetchState(endpoint: string, root: Hex, layout: readonly S
   for (let i = 0; i < layout.length; i++) {
     const size = 4 * numel(layout[i].shape);
     const bytes = await getBounded(`${base}/checkpoints/${root}/tensors/${i}`, size, limits.timeoutMs, true);
-    const t = f32FromLE(layout[i].shape, bytes);
+    const t = tensorFromBytes('f32', layout[i].shape, bytes);
     if (bytesToHex(tensorHash(t)) !== bytesToHex(hashes[i])) throw new CheckpointFetchError('bad-hash', `checkpoint ${root}: tensor ${i} does not match its hash`);
     state.push(t);
   }

@@ -7,7 +7,7 @@ import { numel, type Tensor } from '../../state-machine/repops/tensor.ts';
 import { stateRoot } from '../../state-machine/training/commitments.ts';
 import type { StateSlot } from '../../state-machine/training/graph.ts';
 import type { ChainClient, TaskEvent } from '../chain/client.ts';
-import { f32FromLE } from './fetch-checkpoint.ts';
+import { tensorFromBytes } from '../../state-machine/repops/tensor-hash.ts';
 
 export class OnChainDataError extends Error {}
 
@@ -59,7 +59,7 @@ export async function checkpointFromChain(
       bytes.set(p, o);
       o += p.length;
     }
-    return f32FromLE(slot.shape, bytes);
+    return tensorFromBytes('f32', slot.shape, bytes);
   });
   const root = bytesToHex(stateRoot(state));
   if (root !== posted.args.checkpointRoot.toLowerCase()) throw new OnChainDataError(`posted tensors hash to ${root}, DataPosted says ${posted.args.checkpointRoot}`);

@@ -6,8 +6,8 @@
 import { getAbiItem } from 'viem';
 import { bytesToHex, concatBytes, hexToBytes, type Hex } from '../../crypto/hash.ts';
 import { merkleRoot } from '../../merkle/tree.ts';
-import { tensorHash } from '../../repops/tensor-hash.ts';
-import { numel, tensorF32 } from '../../repops/tensor.ts';
+import { tensorFromBytes, tensorHash } from '../../repops/tensor-hash.ts';
+import { numel } from '../../repops/tensor.ts';
 import { stateLayout } from '../../training/step-graph.ts';
 import { eventLog } from '../events.ts';
 import type { CallContext } from '../framework.ts';
@@ -74,20 +74,12 @@ export function postData(ctx: CallContext, id: bigint, tensor: number, offset: n
   if (bytes.length < size) {
     setBytes(ctx.store, partialTensorKey(id), bytes);
   } else {
-    const values = new Float32Array(new Uint8Array(bytes).buffer);
-    const hash = tensorHash(tensorF32(shape, littleEndian(values, bytes)));
+    const hash = tensorHash(tensorFromBytes('f32', shape, bytes));
     setBytes(ctx.store, postedHashesKey(id), concatBytes(getBytes(ctx.store, postedHashesKey(id)), hash));
     setBytes(ctx.store, partialTensorKey(id), new Uint8Array(0));
     setDataChallenge(ctx.store, id, { ...d, tensorsPosted: d.tensorsPosted + 1 });
   }
   ctx.logs.push(eventLog(TASK_ADDRESS, checkpointDataEvent, [id, d.leaf, tensor, offset, data]));
-}
-
-/** Float32 values of little-endian bytes whatever the host's byte order. */
-function littleEndian(values: Float32Array, bytes: Uint8Array): Float32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(i * 4, true);
-  return values;
 }
 
 export function completeData(ctx: CallContext, id: bigint, proof: readonly Hex[]): void {

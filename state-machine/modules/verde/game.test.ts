@@ -8,7 +8,7 @@ import { parseSpecBytes } from '../task/spec.ts';
 import { Status } from '../task/records.ts';
 import { DIGITS_SPEC, ETH, Market, OTHER, SOLVER, V1, proofOf } from '../task/test/market-harness.ts';
 import { descentRounds, revealFrom, type Descent } from './descent.ts';
-import { graphFor } from './game.ts';
+import { graphOfStep } from '../../training/graph-of-step.ts';
 import { Level, Outcome } from './records.ts';
 
 const leaf = (tag: string, i: number) => sha256(new TextEncoder().encode(tag), uintToBytes(BigInt(i), 4));
@@ -67,7 +67,7 @@ describe('verde: the dispute game', () => {
     const r2 = descendLevel(m, disputeId, sa, sb, V1);
     d = m.dispute(disputeId);
     expect(d).toMatchObject({ level: Level.Ops, step: 171n });
-    const ops = graphFor(spec, 171).ops.length;
+    const ops = graphOfStep(spec, 171).ops.length;
     expect(d.leafCount).toBe(ops);
     // level 3: op trees agree before op 7
     const oa = tree(ops, 7, 'solver-ops');

@@ -4,10 +4,8 @@ import { getAbiItem } from 'viem';
 import { hexToBytes, type Hex } from '../../crypto/hash.ts';
 import { treeDepth, verifyMerkleProof } from '../../merkle/tree.ts';
 import { checkpointSteps, segmentSteps } from '../../training/commitments.ts';
-import { initGraph } from '../../training/init.ts';
-import type { StepGraph } from '../../training/graph.ts';
+import { graphOfStep } from '../../training/graph-of-step.ts';
 import type { TaskSpec } from '../../training/spec.ts';
-import { stateLayout, stepGraph } from '../../training/step-graph.ts';
 import type { Address } from '../../types.ts';
 import { MODULE_ADDRESSES } from '../addresses.ts';
 import { eventLog } from '../events.ts';
@@ -45,13 +43,6 @@ export function roleOf(d: DisputeRecord, caller: Address): Role {
   if (caller === d.solver) return 'solver';
   if (caller === d.challenger) return 'challenger';
   throw verdeErrors.notAParty(d.id, caller);
-}
-
-/** The ops of step t: the step graph, or for t = 0 the initialisation (C_0 from the seed). */
-export function graphFor(spec: TaskSpec, step: number): StepGraph {
-  if (step > 0) return stepGraph(spec, step);
-  const ops = initGraph(spec);
-  return { step: 0, ops, lossOp: -1, stateCount: stateLayout(spec).length };
 }
 
 /** Charges `role` the blocks since the round began; reverts when its clock has run out. */
@@ -251,7 +242,7 @@ function located(ctx: ModuleContext, deps: { tasks: VerdeTasks }, d: DisputeReco
 function enterOps(ctx: ModuleContext, d: DisputeRecord, spec: TaskSpec, step: number): void {
   d.level = Level.Ops;
   d.step = BigInt(step);
-  d.leafCount = graphFor(spec, step).ops.length;
+  d.leafCount = graphOfStep(spec, step).ops.length;
   d.solverRoot = ZERO;
   d.challengerRoot = ZERO;
   void ctx;

@@ -4,6 +4,7 @@ import { bytesToHex, hexToBytes, type Bytes, type Hex } from '../../crypto/hash.
 import type { StateStore } from '../../store/store.ts';
 import { encodeWords, readWord } from '../../store/words.ts';
 import type { Tensor } from '../../repops/tensor.ts';
+import { tensorBytes, tensorFromBytes } from '../../repops/tensor-hash.ts';
 import type { Address } from '../../types.ts';
 import { verdeAbi } from './abi.ts';
 import { COUNT_KEY, disputeKey, inputKey, taskDisputeKey, trailKey, uploadKey } from './keys.ts';
@@ -102,7 +103,7 @@ export function setInput(store: StateStore, id: bigint, input: number, t: Tensor
   head[0] = t.dtype === 'f32' ? 0 : 1;
   head[1] = t.shape.length;
   t.shape.forEach((d, i) => view.setUint32(2 + 4 * i, d, true));
-  const body = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  const body = tensorBytes(t);
   const out = new Uint8Array(head.length + body.length);
   out.set(head);
   out.set(body, head.length);
@@ -115,10 +116,7 @@ export function getInput(store: StateStore, id: bigint, input: number): Tensor |
   const rank = v[1];
   const view = new DataView(v.buffer, v.byteOffset, v.byteLength);
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(2 + 4 * i, true));
-  const body = v.slice(2 + 4 * rank);
-  return v[0] === 0
-    ? { dtype: 'f32', shape, data: new Float32Array(body.buffer) }
-    : { dtype: 'i32', shape, data: new Int32Array(body.buffer) };
+  return tensorFromBytes(v[0] === 0 ? 'f32' : 'i32', shape, v.subarray(2 + 4 * rank));
 }
 
 export function getUpload(store: StateStore, id: bigint, input: number): Bytes {

@@ -8,7 +8,7 @@ import { bytesToHex, concatBytes, hexToBytes, type Bytes, type Hex } from '../..
 import { merkleRoot, treeDepth, verifyMerkleProof } from '../../merkle/tree.ts';
 import { REFERENCE_BACKEND } from '../../repops/reference.ts';
 import { opByCode } from '../../repops/opcodes.ts';
-import { tensorHash } from '../../repops/tensor-hash.ts';
+import { tensorFromBytes, tensorHash } from '../../repops/tensor-hash.ts';
 import { numel, type Tensor } from '../../repops/tensor.ts';
 import { checkpointSteps, opLeaf, segmentSteps } from '../../training/commitments.ts';
 import { constTensor } from '../../training/executor.ts';
@@ -20,7 +20,8 @@ import type { CallContext } from '../framework.ts';
 import { verdeAbi } from './abi.ts';
 import { verdeErrors } from './errors.ts';
 import type { VerdeTasks } from './expected.ts';
-import { VERDE_ADDRESS, ZERO, graphFor, loadDispute, resolve } from './game.ts';
+import { VERDE_ADDRESS, ZERO, loadDispute, resolve } from './game.ts';
+import { graphOfStep } from '../../training/graph-of-step.ts';
 import { Level, Outcome, getInput, getTrail, getUpload, setInput, setTrail, setUpload, type DisputeRecord } from './records.ts';
 
 /** Gas of the re-run: per element read or written, plus per multiply-add of a matmul-like op (documented in docs/verde.md). */
@@ -35,7 +36,7 @@ type Deps = { tasks: VerdeTasks };
 
 function disputedOp(ctx: CallContext, deps: Deps, d: DisputeRecord) {
   const spec = deps.tasks.spec(ctx, d.taskId);
-  const graph = graphFor(spec, Number(d.step));
+  const graph = graphOfStep(spec, Number(d.step));
   return { spec, graph, op: graph.ops[d.op] };
 }
 
@@ -75,8 +76,7 @@ function inputBytes(ctx: CallContext, id: bigint, input: number, data: Hex): Byt
 function tensorOf(dtype: number, shape: readonly number[], bytes: Bytes): Tensor {
   if (dtype !== 0 && dtype !== 1) throw verdeErrors.badInput('dtype must be 0 (f32) or 1 (i32)');
   if (shape.length > 8 || bytes.length !== numel(shape) * 4) throw verdeErrors.badInput(`${bytes.length} bytes for shape [${shape.join(', ')}]`);
-  const copy = bytes.slice();
-  return dtype === 0 ? { dtype: 'f32', shape: [...shape], data: new Float32Array(copy.buffer) } : { dtype: 'i32', shape: [...shape], data: new Int32Array(copy.buffer) };
+  return tensorFromBytes(dtype === 0 ? 'f32' : 'i32', shape, bytes);
 }
 
 export function uploadChunk(ctx: CallContext, id: bigint, input: number, offset: number, data: Hex): void {
