@@ -4,6 +4,7 @@ import type { ModuleParams } from './genesis.ts';
 import { accountsModule } from './modules/accounts/module.ts';
 import { accountsParams } from './modules/accounts/params.ts';
 import type { Module } from './modules/framework.ts';
+import { multicallModule } from './modules/multicall/module.ts';
 import { createSlashing } from './modules/slashing/module.ts';
 import { slashingParams } from './modules/slashing/params.ts';
 import { stakeKeeper } from './modules/stake/keeper.ts';
@@ -39,6 +40,7 @@ verde = createVerde(task.keeper);
 /**
  * The modules of this chain. The order is the hook order: genesis hooks and begin-block hooks run
  * first to last, end-block hooks too. accounts credits genesis balances before stake mints bonds;
- * task captures draw seeds at the start of each block; stake matures unbonding at its end; verde has no hooks.
+ * task captures draw seeds at the start of each block; stake matures unbonding at its end; verde and
+ * multicall3 have no hooks.
  */
-export const MODULES: readonly Module[] = [accountsModule, stakeModule, slashing.module, task.module, verde.module];
+export const MODULES: readonly Module[] = [accountsModule, stakeModule, slashing.module, task.module, verde.module, multicallModule];

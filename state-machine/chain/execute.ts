@@ -1,18 +1,18 @@
 // Executing one message or transaction against the state: validity (geth's messages), the value
 // transfer, module dispatch with per-method gas, fee payment to the fee vault, receipts.
-import { bytesToHex, type Hex } from '../crypto/hash.ts';
+import { bytesToHex, hexToBytes, type Hex } from '../crypto/hash.ts';
 import { ArithmeticError, checkedAdd, checkedMul } from '../errors.ts';
 import type { Genesis } from '../genesis.ts';
 import { bumpNonce, credit, debit, getAccount, transfer } from '../modules/accounts/ledger.ts';
 import { MODULE_ADDRESSES } from '../modules/addresses.ts';
-import type { BlockEnv, ModuleRegistry } from '../modules/framework.ts';
+import type { BlockEnv, CallContext, ModuleRegistry, SubCallResult } from '../modules/framework.ts';
 import { OutOfGasError, PANIC_ARITHMETIC, RevertError, panic } from '../modules/revert.ts';
 import type { StateStore } from '../store/store.ts';
 import { logsBloomHex } from './bloom.ts';
 import { TxInvalidError } from './errors.ts';
 import { effectiveGasPrice, intrinsicGas } from './fees.ts';
 import type { AccessListItem, CallResult, Receipt, SignedTx } from './types.ts';
-import type { Address } from '../types.ts';
+import type { Address, Log } from '../types.ts';
 
 const RESERVED = new Set<string>(Object.values(MODULE_ADDRESSES));
 
@@ -85,8 +85,9 @@ export function runMessage(state: ExecutionState, msg: Message, env: BlockEnv): 
     let returnData: Hex = '0x';
     const logs: CallResult['logs'] = [];
     if (module !== undefined) {
+      const gasLeft = (): bigint => allowance - extra;
       returnData = module.handle(
-        { store, genesis: state.genesis, env, caller: msg.from, value: msg.value, logs, useGas, gasLeft: () => allowance - extra },
+        { store, genesis: state.genesis, env, caller: msg.from, value: msg.value, logs, useGas, gasLeft, call: subCaller(state, env, to, logs, useGas, gasLeft, 1) },
         bytesToHex(msg.data),
       );
     }
@@ -102,6 +103,55 @@ export function runMessage(state: ExecutionState, msg: Message, env: BlockEnv): 
     }
     throw e;
   }
+}
+
+/** Deepest chain of module-to-module calls, as the EVM's call depth limit. */
+const MAX_CALL_DEPTH = 1024;
+
+function subCallFailure(reason: string): SubCallResult {
+  return { success: false, returnData: new RevertError(reason).revertData };
+}
+
+/**
+ * CallContext.call for a handler running at `self`: the same dispatch rules as runMessage (reserved
+ * addresses, unknown selectors, non-payable methods revert; a plain account just receives the value),
+ * with the callee's gas drawn from the caller's meter and its state changes in a nested checkpoint.
+ */
+function subCaller(
+  state: ExecutionState, env: BlockEnv, self: Address, logs: Log[], useGas: (amount: bigint) => void, gasLeft: () => bigint, depth: number,
+): CallContext['call'] {
+  return (target, value, data) => {
+    if (depth > MAX_CALL_DEPTH) return subCallFailure('call depth exceeded');
+    const { store, registry } = state;
+    const to = target.toLowerCase() as Address;
+    const module = registry.get(to);
+    if (module === undefined && RESERVED.has(to)) return subCallFailure('no module at this address');
+    if (module !== undefined) {
+      const method = registry.resolve(to, hexToBytes(data));
+      if (method === undefined) return subCallFailure(data === '0x' ? 'module does not accept plain transfers' : 'unknown function selector');
+      useGas(method.meta.gas);
+      if (value > 0n && !method.meta.payable) return subCallFailure('non-payable method');
+    }
+    const own: Log[] = [];
+    store.checkpoint();
+    try {
+      transfer(store, self, to, value);
+      const returnData = module === undefined
+        ? '0x'
+        : module.handle(
+            { store, genesis: state.genesis, env, caller: self, value, logs: own, useGas, gasLeft, call: subCaller(state, env, to, own, useGas, gasLeft, depth + 1) },
+            data,
+          );
+      store.commit();
+      logs.push(...own);
+      return { success: true, returnData };
+    } catch (e) {
+      store.revert();
+      if (e instanceof RevertError) return { success: false, returnData: e.revertData };
+      if (e instanceof ArithmeticError) return { success: false, returnData: panic(PANIC_ARITHMETIC, 'arithmetic overflow or underflow').revertData };
+      throw e;
+    }
+  };
 }
 
 /** Why `tx` cannot be included in a block with `gasLeft` gas left, or null when it can. */

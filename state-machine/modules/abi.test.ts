@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { Abi } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { accountsAbi } from './accounts/abi.ts';
+import { multicall3Abi } from './multicall/abi.ts';
 import { slashingAbi } from './slashing/abi.ts';
 import { stakeAbi } from './stake/abi.ts';
 import { taskAbi } from './task/abi.ts';
@@ -22,6 +23,7 @@ const MODULES: [string, string, Abi][] = [
   ['slashing', 'ISlashing', slashingAbi],
   ['task', 'ITask', taskAbi],
   ['verde', 'IVerde', verdeAbi],
+  ['multicall', 'IMulticall3', multicall3Abi],
 ];
 
 type Item = Record<string, unknown>;

@@ -8,6 +8,8 @@ export const MODULE_ADDRESSES = {
   slashing: '0x0000000000000000000000000000000000000a04',
   verde: '0x0000000000000000000000000000000000000a05',
   bridge: '0x0000000000000000000000000000000000000a06',
+  /** the canonical Multicall3 address, which viem and ethers know */
+  multicall3: '0xca11bde05977b3631167028862be2a173976ca11',
 } as const satisfies Record<string, Address>;
 
 export type ModuleName = keyof typeof MODULE_ADDRESSES;
@@ -20,6 +22,7 @@ export const MODULE_PREFIX = {
   slashing: 0x04,
   verde: 0x05,
   bridge: 0x06,
+  multicall3: 0x07, // reserved: Multicall3 keeps no state
 } as const satisfies Record<ModuleName, number>;
 
 /** Default fee vault: a plain account (no code) that receives every fee. */

@@ -40,6 +40,20 @@ export interface CallContext extends HookContext {
   useGas(amount: bigint): void;
   /** gas still available to this call */
   gasLeft(): bigint;
+  /**
+   * Calls `to` as this module (msg.sender = this module's address), as an EVM CALL would: `value`
+   * moves from this module's account; the callee's fixed method gas and extra gas come out of this
+   * call's allowance; a revert undoes only the callee's changes and is returned, not thrown; the
+   * callee's events join `logs` on success. Running out of gas still ends the whole call.
+   */
+  call(to: Address, value: bigint, data: Hex): SubCallResult;
+}
+
+/** What a sub-call made through CallContext.call returns. */
+export interface SubCallResult {
+  success: boolean;
+  /** return data on success, ABI-encoded revert data on failure */
+  returnData: Hex;
 }
 
 /** What a module-to-module call (a keeper) sees: a call's context without its gas meter. */
