@@ -11,6 +11,7 @@ import { slashingParams } from '../state-machine/modules/slashing/params.ts';
 import { stakeParams } from '../state-machine/modules/stake/params.ts';
 import { taskParams } from '../state-machine/modules/task/params.ts';
 import { verdeParams } from '../state-machine/modules/verde/params.ts';
+import { bridgeParams } from '../state-machine/modules/bridge/params.ts';
 import type { Genesis } from './schema.ts';
 
 /** Public test mnemonic (anvil/hardhat default). Devnet only. */
@@ -70,6 +71,7 @@ export function defaultDevnetGenesis(opts: { timestamp?: bigint; accounts?: numb
       slashing: slashingParams.defaults(),
       task: taskParams.defaults(),
       verde: verdeParams.defaults(),
+      bridge: bridgeParams.defaults(),
     },
     alloc,
   };

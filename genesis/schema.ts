@@ -6,3 +6,4 @@ export type { StakeParams } from '../state-machine/modules/stake/params.ts';
 export type { SlashingParams } from '../state-machine/modules/slashing/params.ts';
 export type { TaskParams } from '../state-machine/modules/task/params.ts';
 export type { VerdeParams } from '../state-machine/modules/verde/params.ts';
+export type { BridgeParams } from '../state-machine/modules/bridge/params.ts';

@@ -14,7 +14,7 @@ import type {
 import { logMatches } from '../rpc/feed.ts';
 import {
   blockEnvFromHeader,
-  decodeTransaction,
+  decodeBlockTransaction,
   nextBlockEnv,
   type Address,
   type Block,
@@ -80,7 +80,7 @@ export class NodeBackend implements RpcBackend {
     const stored = await this.chain.log.getBlock(ptr.blockNumber);
     const receipts = await this.chain.log.getReceipts(ptr.blockNumber);
     if (!stored || !receipts) return undefined;
-    const tx = decodeTransaction(stored.block.transactions[ptr.index], this.chainId, stored.senders[ptr.index]);
+    const tx = decodeBlockTransaction(stored.block.transactions[ptr.index], this.chainId, stored.senders[ptr.index]);
     return { tx, receipt: receipts[ptr.index], location: { blockNumber: ptr.blockNumber, blockHash: stored.block.hash, index: ptr.index } };
   }
 

@@ -3,6 +3,8 @@
 import type { ModuleParams } from './genesis.ts';
 import { accountsModule } from './modules/accounts/module.ts';
 import { accountsParams } from './modules/accounts/params.ts';
+import { bridgeModule } from './modules/bridge/module.ts';
+import { bridgeParams } from './modules/bridge/params.ts';
 import type { Module } from './modules/framework.ts';
 import { multicallModule } from './modules/multicall/module.ts';
 import { createSlashing } from './modules/slashing/module.ts';
@@ -23,6 +25,7 @@ export const MODULE_PARAMS: { readonly [K in keyof ModuleParams]: ParamsCodec<Mo
   slashing: slashingParams,
   task: taskParams,
   verde: verdeParams,
+  bridge: bridgeParams,
 };
 
 // Each module gets only the narrow interface it declares in its expected.ts. Task and verde need
@@ -40,7 +43,7 @@ verde = createVerde(task.keeper);
 /**
  * The modules of this chain. The order is the hook order: genesis hooks and begin-block hooks run
  * first to last, end-block hooks too. accounts credits genesis balances before stake mints bonds;
- * task captures draw seeds at the start of each block; stake matures unbonding at its end; verde and
- * multicall3 have no hooks.
+ * task captures draw seeds at the start of each block; stake matures unbonding at its end; verde,
+ * bridge (deposits arrive as transactions at the start of a block) and multicall3 have no hooks.
  */
-export const MODULES: readonly Module[] = [accountsModule, stakeModule, slashing.module, task.module, verde.module, multicallModule];
+export const MODULES: readonly Module[] = [accountsModule, stakeModule, slashing.module, task.module, verde.module, bridgeModule, multicallModule];

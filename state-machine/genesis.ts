@@ -1,6 +1,7 @@
 // The genesis a chain grows from: chain-wide parameters plus each module's own parameters (defined in
 // the module's params.ts). The state machine owns these types; genesis/ reads and writes the file.
 import type { AccountsParams } from './modules/accounts/params.ts';
+import type { BridgeParams } from './modules/bridge/params.ts';
 import type { SlashingParams } from './modules/slashing/params.ts';
 import type { StakeParams } from './modules/stake/params.ts';
 import type { TaskParams } from './modules/task/params.ts';
@@ -25,6 +26,7 @@ export interface ModuleParams {
   slashing: SlashingParams;
   task: TaskParams;
   verde: VerdeParams;
+  bridge: BridgeParams;
 }
 
 export interface Genesis {

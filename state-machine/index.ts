@@ -26,7 +26,8 @@ export { encodeReceipt } from './chain/receipt.ts';
 export { BlockBuildError, BlockInvalidError, SupplyInvariantError, TxInvalidError, type TxInvalidCode } from './chain/errors.ts';
 
 // transactions
-export { decodeTransaction, recoverSender, recoverSenders, MAX_TX_BYTES } from './tx/decode.ts';
+export { decodeTransaction, decodeBlockTransaction, recoverSender, recoverSenders, MAX_TX_BYTES } from './tx/decode.ts';
+export { DEPOSIT_TX_TYPE, ETH_TOKEN, encodeDepositTx, decodeDepositTx, type Deposit } from './tx/deposit.ts';
 export { TxDecodeError, type TxDecodeCode } from './tx/errors.ts';
 export { chainCommon } from './tx/common.ts';
 export { privateKeyToAddress, recoverDigestSigner, recoveryBackend, signDigest } from './tx/recover.ts';

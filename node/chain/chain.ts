@@ -6,8 +6,11 @@
 import { EventEmitter } from 'node:events';
 import { genesisToJson, type Genesis } from '../../genesis/index.ts';
 import {
+  BlockInvalidError,
   ChainState,
+  applyBlock,
   buildBlock,
+  decodeBlockTransaction,
   genesisBlock,
   intrinsicGas,
   nextBaseFee,
@@ -19,6 +22,7 @@ import {
   type SignedTx,
 } from '../../state-machine/index.ts';
 import type { Bytes, Hex } from '../../state-machine/crypto/hash.ts';
+import { VerityError } from '../../state-machine/errors.ts';
 import { ConfigError, StoreError, TxPoolError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { nodeMetrics, type NodeMetrics } from '../metrics.ts';
@@ -27,6 +31,11 @@ import { createDecoder, decodeFailure, type TxDecoder } from '../txpool/decode.t
 import { Journal } from '../txpool/journal.ts';
 import { TxPool, type PoolContext, type PoolLimits } from '../txpool/pool.ts';
 import { StateHistory } from './state-history.ts';
+import type { L1Feed } from './l1-feed.ts';
+import { MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
+import { bridgeEnabled } from '../../state-machine/modules/bridge/params.ts';
+import { nextDepositNonce } from '../../state-machine/modules/bridge/records.ts';
+import { depositToSignedTx, encodeDepositTx } from '../../state-machine/tx/deposit.ts';
 
 export interface ChainOptions {
   genesis: Genesis;
@@ -70,6 +79,8 @@ export class Chain {
   private readonly recentTxs = new Map<Hex, RecentTx>();
   private readonly recentByBlock = new Map<bigint, Hex[]>();
   private sealing: Promise<Block | null> | null = null;
+  private l1Feed: L1Feed | null = null;
+  private driftWarned = false;
   private closed = false;
   /** newest block with a snapshot record on disk (full bytes or a pointer to earlier ones) */
   lastSnapshot: bigint | null = null;
@@ -239,6 +250,35 @@ export class Chain {
     return tx.hash;
   }
 
+  /** Where the sequencer takes its L1 origin and deposits from (the L1 watcher); null: none. */
+  setL1Feed(feed: L1Feed | null): void {
+    this.l1Feed = feed;
+  }
+
+  /** The next block's L1 origin and deposits, and whether its timestamp is past the drift bound. */
+  private l1Inputs(parent: BlockHeader, timestamp: bigint): { origin?: { number: bigint; hash: Hex }; deposits: SignedTx[]; drifted: boolean } {
+    const p = this.genesis.modules.bridge;
+    const o = this.l1Feed?.origin() ?? null;
+    if (o === null || !bridgeEnabled(p) || o.number < parent.l1OriginNumber) return { deposits: [], drifted: false };
+    if (o.number === parent.l1OriginNumber && o.hash !== parent.l1OriginHash) {
+      // a confirmed L1 block was reorged out: stay on the parent's origin; the watcher re-scans
+      this.opts.logger.error({ l1Block: Number(o.number), had: parent.l1OriginHash, now: o.hash }, 'L1 origin changed hash beyond the confirmation depth');
+      return { deposits: [], drifted: false };
+    }
+    const fromNonce = nextDepositNonce(this.head.store);
+    const deposits = this.l1Feed?.deposits(fromNonce, o.number, Number(p.maxDepositsPerBlock)) ?? [];
+    const drifted = timestamp > o.timestamp + p.maxSequencerDriftSeconds;
+    if (drifted !== this.driftWarned) {
+      this.driftWarned = drifted;
+      this.opts.logger.warn({ l1Origin: Number(o.number), l1Timestamp: Number(o.timestamp), timestamp: Number(timestamp) }, drifted ? 'L1 origin too old: sealing deposit-only blocks' : 'L1 origin caught up');
+    }
+    return {
+      origin: { number: o.number, hash: o.hash },
+      deposits: deposits.map((d) => depositToSignedTx(encodeDepositTx(d), d, this.genesis.chainId, MODULE_ADDRESSES.bridge)),
+      drifted,
+    };
+  }
+
   /** True when the pool holds a tx that could go into the next block. */
   hasExecutable(): boolean {
     return this.pool.select(this.genesis.gasLimit, this.nextBaseFee(), (a) => this.head.getNonce(a)).length > 0;
@@ -266,20 +306,41 @@ export class Chain {
     const candidates = this.pool.select(this.genesis.gasLimit, this.nextBaseFee(), (a) => this.head.getNonce(a));
     const nowSec = BigInt(Math.floor(this.now() / 1000));
     const timestamp = nowSec > parent.timestamp ? nowSec : parent.timestamp;
-    const built = buildBlock(this.head, parent, candidates, { timestamp, sequencerKey: key });
+    const l1 = this.l1Inputs(parent, timestamp);
+    // past the drift bound the sequencer may only include deposits until its L1 view catches up
+    const userTxs = l1.drifted ? [] : candidates;
+    const built = buildBlock(this.head, parent, [...l1.deposits, ...userTxs], { timestamp, sequencerKey: key, l1Origin: l1.origin });
     const { block, receipts, included, skipped } = built;
     const n = block.header.number;
     const drop = skipped.filter((s) => DROP_ON_SKIP.has(s.code)).map((s) => s.tx.hash);
+    await this.commitBlock(block, included, receipts, [...included.map((t) => t.hash), ...drop]);
+    for (const h of drop) this.pool.remove(h);
+
+    const seconds = (performance.now() - t0) / 1000;
+    this.metrics.blockSealSeconds.observe(seconds);
+    this.metrics.blocksSealedTotal.inc();
+    this.metrics.blockTxs.observe(included.length);
+    this.metrics.txsIncludedTotal.inc(included.length);
+    // an idle devnet seals 345,600 empty blocks a day: those are not worth an info line each
+    this.opts.logger[included.length + skipped.length > 0 ? 'info' : 'debug'](
+      { block: Number(n), txs: included.length, skipped: skipped.length, gasUsed: block.header.gasUsed.toString(), ms: Math.round(seconds * 1000) },
+      'sealed block',
+    );
+    this.events.emit('block', block, receipts);
+    return block;
+  }
+
+  /**
+   * Writes an executed block (the head state is already its post-state) in one fsynced batch with
+   * its indexes and an optional snapshot, then moves head, snapshot bookkeeping, pool and the
+   * recent-tx cache on. Shared by sealing and importing.
+   */
+  private async commitBlock(block: Block, txs: SignedTx[], receipts: Receipt[], journalRemovals: Hex[]): Promise<void> {
+    const n = block.header.number;
     const snap = n % BigInt(this.opts.snapshotInterval) === 0n ? this.snapshotFor(block.header.stateRoot) : {};
     const tw = performance.now();
     try {
-      await this.log.writeBlock({
-        block,
-        senders: included.map((t) => t.from),
-        receipts,
-        ...snap,
-        journalRemovals: [...included.map((t) => t.hash), ...drop],
-      });
+      await this.log.writeBlock({ block, senders: txs.map((t) => t.from), receipts, ...snap, journalRemovals });
     } catch (e) {
       // The in-memory head already moved; the log did not. Rebuild the head from the log.
       this.opts.logger.error({ err: e, block: n }, 'block write failed; reloading head state from the log');
@@ -294,25 +355,42 @@ export class Chain {
     this.headHeader = block.header;
     if (snap.snapshot) this.snapshotBytes = { source: n, root: block.header.stateRoot };
     if (snap.snapshot || snap.snapshotSameAs !== undefined) this.lastSnapshot = n;
-    for (const h of drop) this.pool.remove(h);
-    const touched = new Set<Address>(included.map((t) => t.from));
+    const touched = new Set<Address>(txs.map((t) => t.from));
     const pruned = this.pool.prune(touched, (a) => this.head.getNonce(a));
-    const includedSet = new Set(included.map((t) => t.hash));
-    this.journal.remove(pruned.filter((h) => !includedSet.has(h)));
-    this.rememberTxs(block, included, receipts);
+    const inBlock = new Set(txs.map((t) => t.hash));
+    this.journal.remove(pruned.filter((h) => !inBlock.has(h)));
+    this.rememberTxs(block, txs, receipts);
+  }
 
-    const seconds = (performance.now() - t0) / 1000;
-    this.metrics.blockSealSeconds.observe(seconds);
-    this.metrics.blocksSealedTotal.inc();
-    this.metrics.blockTxs.observe(included.length);
-    this.metrics.txsIncludedTotal.inc(included.length);
-    // an idle devnet seals 345,600 empty blocks a day: those are not worth an info line each
-    this.opts.logger[included.length + skipped.length > 0 ? 'info' : 'debug'](
-      { block: Number(n), txs: included.length, skipped: skipped.length, gasUsed: block.header.gasUsed.toString(), ms: Math.round(seconds * 1000) },
-      'sealed block',
+  /**
+   * Follower: re-executes a received block on the head state with applyBlock (sequencer signature,
+   * parent, every root) and persists it as sealing does. Serialised with sealing and other imports.
+   * Throws BlockInvalidError (state unchanged) when the block is not the valid next block.
+   */
+  importBlock(block: Block): Promise<Receipt[]> {
+    const run = (this.sealing ?? Promise.resolve(null)).catch(() => null).then(() => this.importOnce(block));
+    this.sealing = run.then(
+      () => block,
+      () => null,
     );
+    return run;
+  }
+
+  private async importOnce(block: Block): Promise<Receipt[]> {
+    if (this.closed) throw new StoreError('chain is closed');
+    let txs: SignedTx[];
+    try {
+      // senders recovered once here; applyBlock then trusts them
+      txs = block.transactions.map((raw) => decodeBlockTransaction(raw, this.genesis.chainId));
+    } catch (e) {
+      if (e instanceof VerityError || e instanceof TypeError) throw new BlockInvalidError(`transaction does not decode: ${e.message}`);
+      throw e;
+    }
+    const receipts = applyBlock(this.head, this.headHeader, block, txs.map((t) => t.from));
+    // a pooled copy of an included tx (a node that was sequencer before) leaves the journal too
+    await this.commitBlock(block, txs, receipts, txs.filter((t) => this.pool.get(t.hash) !== undefined).map((t) => t.hash));
     this.events.emit('block', block, receipts);
-    return block;
+    return receipts;
   }
 
   /**

@@ -3,7 +3,7 @@
 import type { Block, SignedTx } from '../../state-machine/chain/types.ts';
 import type { BlockTag, RpcBackend } from '../backend.ts';
 import { RpcCode, RpcError } from '../errors.ts';
-import { decodeTransaction } from '../../state-machine/tx/decode.ts';
+import { decodeBlockTransaction } from '../../state-machine/tx/decode.ts';
 import type { BlockRef } from '../params.ts';
 
 export async function resolveRef(backend: RpcBackend, ref: BlockRef): Promise<BlockTag> {
@@ -23,5 +23,5 @@ export async function resolveRef(backend: RpcBackend, ref: BlockRef): Promise<Bl
 export async function blockTransactions(backend: RpcBackend, block: Block): Promise<SignedTx[]> {
   const stored = backend.getBlockTransactions ? await backend.getBlockTransactions(block.header.number) : undefined;
   if (stored && stored.length === block.transactions.length) return stored;
-  return block.transactions.map((raw) => decodeTransaction(raw, backend.chainId));
+  return block.transactions.map((raw) => decodeBlockTransaction(raw, backend.chainId));
 }

@@ -2,19 +2,22 @@
 // re-applying a received block (followers), which must reproduce every root bit for bit.
 //   txRoot       = merkleRoot(tx hashes)                      (sha256 nodes, merkle/tree.ts)
 //   receiptsRoot = merkleRoot(sha256(consensus receipt RLP))  (sha256 nodes)
-//   withdrawalsRoot = root of the empty depth-32 keccak tree  (no withdrawals yet)
+//   withdrawalsRoot = the bridge module's withdrawals tree root (depth-32 keccak, L1-verified)
+//   deposits (type 0x7e) come first in a block, in deposit-nonce order, from L1 blocks <= l1Origin
 import type { Genesis } from '../genesis.ts';
-import { ZERO_HASH, bytesToHex, hexToBytes, isHex, keccak256, sha256Of, type Bytes, type Hex } from '../crypto/hash.ts';
-import { merkleRoot, zeroHash } from '../merkle/tree.ts';
+import { ZERO_HASH, bytesToHex, hexToBytes, isHex, sha256Of, type Bytes, type Hex } from '../crypto/hash.ts';
+import { merkleRoot } from '../merkle/tree.ts';
+import { EMPTY_WITHDRAWALS_ROOT, WITHDRAWALS_TREE_DEPTH, withdrawalsRootOf } from '../modules/bridge/records.ts';
 import type { BlockEnv } from '../modules/framework.ts';
 import { TxDecodeError } from '../tx/errors.ts';
-import { decodeTransaction } from '../tx/decode.ts';
+import { decodeBlockTransaction } from '../tx/decode.ts';
+import { DEPOSIT_TX_TYPE } from '../tx/deposit.ts';
 import { privateKeyToAddress, signDigest } from '../tx/recover.ts';
 import { EMPTY_BLOOM, logsBloomHex } from './bloom.ts';
 
 export { EMPTY_BLOOM };
 import { BlockBuildError, BlockInvalidError } from './errors.ts';
-import { checkTxValidity, executeTx } from './execute.ts';
+import { checkDepositValidity, checkTxValidity, executeDeposit, executeTx, type DepositSlot } from './execute.ts';
 import { nextBaseFee } from './fees.ts';
 import { blockHash, blockSigner } from './header.ts';
 import { encodeReceipt } from './receipt.ts';
@@ -22,8 +25,7 @@ import type { ChainState } from './state.ts';
 import type { Block, BlockHeader, Receipt, SignedTx } from './types.ts';
 import type { Address } from '../types.ts';
 
-export const WITHDRAWALS_TREE_DEPTH = 32;
-export const EMPTY_WITHDRAWALS_ROOT: Hex = bytesToHex(zeroHash(WITHDRAWALS_TREE_DEPTH, keccak256));
+export { EMPTY_WITHDRAWALS_ROOT, WITHDRAWALS_TREE_DEPTH };
 const ZERO_HEX: Hex = bytesToHex(ZERO_HASH);
 
 export interface BuildEnv {
@@ -31,6 +33,8 @@ export interface BuildEnv {
   timestamp: bigint;
   /** the sequencer's secp256k1 private key (must match genesis.sequencer) */
   sequencerKey: Uint8Array;
+  /** the L1 block this one derives from (its deposits come from blocks up to it); default: the parent's */
+  l1Origin?: { number: bigint; hash: Hex };
 }
 
 export interface SkippedTx {
@@ -92,21 +96,25 @@ interface BodyResult {
 }
 
 /** Hooks and transactions of one block. strict: an invalid tx invalidates the block. */
-function runBody(state: ChainState, env: BlockEnv, txs: readonly SignedTx[], strict: boolean): BodyResult {
+function runBody(state: ChainState, env: BlockEnv, txs: readonly SignedTx[], strict: boolean, l1OriginNumber: bigint): BodyResult {
   const hook = { store: state.store, genesis: state.genesis, env };
   for (const m of state.registry.modules) m.beginBlock?.(hook);
   const receipts: Receipt[] = [];
   const included: SignedTx[] = [];
   const skipped: SkippedTx[] = [];
   let gasUsed = 0n;
+  const slot: DepositSlot = { l1OriginNumber, deposits: 0n, userTxSeen: false };
   txs.forEach((tx, i) => {
-    const invalid = checkTxValidity(state, tx, env, env.gasLimit - gasUsed);
+    const isDeposit = tx.type === DEPOSIT_TX_TYPE;
+    const invalid = isDeposit ? checkDepositValidity(state, tx, slot) : checkTxValidity(state, tx, env, env.gasLimit - gasUsed);
     if (invalid !== null) {
       if (strict) throw new BlockInvalidError(`transaction ${i} (${tx.hash}) is invalid: ${invalid.message}`, { code: invalid.code });
       skipped.push({ tx, reason: invalid.message, code: invalid.code });
       return;
     }
-    const receipt = executeTx(state, tx, env);
+    if (isDeposit) slot.deposits++;
+    else slot.userTxSeen = true;
+    const receipt = isDeposit ? executeDeposit(state, tx, env) : executeTx(state, tx, env);
     gasUsed += receipt.gasUsed;
     receipt.cumulativeGasUsed = gasUsed;
     receipts.push(receipt);
@@ -138,20 +146,22 @@ export function buildBlock(state: ChainState, parent: BlockHeader, candidates: r
   if (sequencer !== g.sequencer) throw new BlockBuildError(`sequencer key is for ${sequencer}, genesis names ${g.sequencer}`);
   if (env.timestamp < parent.timestamp) throw new BlockBuildError(`timestamp ${env.timestamp} is before the parent's ${parent.timestamp}`);
   const benv = nextBlockEnv(parent, g, env.timestamp);
+  const l1Origin = env.l1Origin ?? { number: parent.l1OriginNumber, hash: parent.l1OriginHash };
+  if (l1Origin.number < parent.l1OriginNumber) throw new BlockBuildError(`L1 origin ${l1Origin.number} is before the parent's ${parent.l1OriginNumber}`);
   state.store.checkpoint();
   try {
-    const body = runBody(state, benv, candidates, false);
+    const body = runBody(state, benv, candidates, false, l1Origin.number);
     const r = roots(body.included, body.receipts);
     const header: BlockHeader = {
       number: benv.number,
       parentHash: benv.parentHash,
       timestamp: env.timestamp,
-      l1OriginNumber: parent.l1OriginNumber,
-      l1OriginHash: parent.l1OriginHash,
+      l1OriginNumber: l1Origin.number,
+      l1OriginHash: l1Origin.hash,
       stateRoot: state.root(),
       txRoot: r.txRoot,
       receiptsRoot: r.receiptsRoot,
-      withdrawalsRoot: EMPTY_WITHDRAWALS_ROOT,
+      withdrawalsRoot: withdrawalsRootOf(state.store),
       logsBloom: r.logsBloom,
       gasUsed: body.gasUsed,
       gasLimit: benv.gasLimit,
@@ -211,8 +221,8 @@ function checkHeader(state: ChainState, parent: BlockHeader, block: Block): void
   expectEqual('gas limit', g.gasLimit, h.gasLimit);
   expectEqual('base fee', nextBaseFee(parent, g.baseFee), h.baseFee);
   expectEqual('sequencer', g.sequencer, h.sequencer);
-  expectEqual('withdrawals root', EMPTY_WITHDRAWALS_ROOT, h.withdrawalsRoot);
   if (h.l1OriginNumber < parent.l1OriginNumber) throw new BlockInvalidError('l1 origin went backwards');
+  if (h.l1OriginNumber === parent.l1OriginNumber) expectEqual('l1 origin hash', parent.l1OriginHash, h.l1OriginHash);
   if (h.gasUsed > h.gasLimit) throw new BlockInvalidError('gas used above gas limit');
   const signer = blockSigner(h);
   if (signer !== g.sequencer) throw new BlockInvalidError(`block signed by ${signer ?? 'nobody'}, not the sequencer ${g.sequencer}`);
@@ -230,7 +240,7 @@ export function applyBlock(state: ChainState, parent: BlockHeader, block: Block,
   }
   const txs = block.transactions.map((raw: Bytes, i) => {
     try {
-      return decodeTransaction(raw, state.genesis.chainId, senders?.[i]);
+      return decodeBlockTransaction(raw, state.genesis.chainId, senders?.[i]);
     } catch (e) {
       if (e instanceof TxDecodeError) throw new BlockInvalidError(`transaction ${i} does not decode: ${e.message}`, { code: e.code });
       throw e;
@@ -239,12 +249,13 @@ export function applyBlock(state: ChainState, parent: BlockHeader, block: Block,
   const h = block.header;
   state.store.checkpoint();
   try {
-    const body = runBody(state, blockEnvFromHeader(h), txs, true);
+    const body = runBody(state, blockEnvFromHeader(h), txs, true, h.l1OriginNumber);
     const r = roots(txs, body.receipts);
     expectEqual('gas used', body.gasUsed, h.gasUsed);
     expectEqual('tx root', r.txRoot, h.txRoot);
     expectEqual('receipts root', r.receiptsRoot, h.receiptsRoot);
     expectEqual('logs bloom', r.logsBloom, h.logsBloom);
+    expectEqual('withdrawals root', withdrawalsRootOf(state.store), h.withdrawalsRoot);
     expectEqual('state root', state.root(), h.stateRoot);
     state.store.commit();
     return body.receipts;

@@ -9,7 +9,12 @@ export type TxInvalidCode =
   | 'FEE_CAP_TOO_LOW'
   | 'TIP_ABOVE_FEE_CAP'
   | 'INSUFFICIENT_FUNDS'
-  | 'WRONG_CHAIN';
+  | 'WRONG_CHAIN'
+  | 'DEPOSIT_NO_BRIDGE'
+  | 'DEPOSIT_AFTER_USER_TX'
+  | 'DEPOSIT_NONCE'
+  | 'DEPOSIT_AHEAD_OF_L1_ORIGIN'
+  | 'DEPOSIT_LIMIT';
 
 /** A transaction that cannot be included in a block; messages are geth's. */
 export class TxInvalidError extends VerityError {

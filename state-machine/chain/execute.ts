@@ -4,17 +4,18 @@ import { bytesToHex, hexToBytes, type Hex } from '../crypto/hash.ts';
 import { ArithmeticError, checkedAdd, checkedMul } from '../errors.ts';
 import type { Genesis } from '../genesis.ts';
 import { bumpNonce, credit, debit, getAccount, transfer } from '../modules/accounts/ledger.ts';
-import { MODULE_ADDRESSES } from '../modules/addresses.ts';
 import type { BlockEnv, CallContext, ModuleRegistry, SubCallResult } from '../modules/framework.ts';
 import { OutOfGasError, PANIC_ARITHMETIC, RevertError, panic } from '../modules/revert.ts';
 import type { StateStore } from '../store/store.ts';
+import { applyDeposit } from '../modules/bridge/module.ts';
+import { bridgeEnabled } from '../modules/bridge/params.ts';
+import { nextDepositNonce, setNextDepositNonce } from '../modules/bridge/records.ts';
+import type { Deposit } from '../tx/deposit.ts';
 import { logsBloomHex } from './bloom.ts';
 import { TxInvalidError } from './errors.ts';
 import { effectiveGasPrice, intrinsicGas } from './fees.ts';
 import type { AccessListItem, CallResult, Receipt, SignedTx } from './types.ts';
 import type { Address, Log } from '../types.ts';
-
-const RESERVED = new Set<string>(Object.values(MODULE_ADDRESSES));
 
 /** What execution needs from a ChainState. */
 export interface ExecutionState {
@@ -54,11 +55,6 @@ export function runMessage(state: ExecutionState, msg: Message, env: BlockEnv): 
   const to = msg.to;
   const module = registry.get(to);
   let gasUsed = intrinsic;
-  if (module === undefined && RESERVED.has(to)) {
-    // Reserved for a module this chain does not run yet: value sent there would be stranded.
-    const e = new RevertError('no module at this address');
-    return failed(gasUsed, e.reason, e.revertData);
-  }
   if (module !== undefined) {
     const method = registry.resolve(to, msg.data);
     if (method === undefined) {
@@ -125,7 +121,6 @@ function subCaller(
     const { store, registry } = state;
     const to = target.toLowerCase() as Address;
     const module = registry.get(to);
-    if (module === undefined && RESERVED.has(to)) return subCallFailure('no module at this address');
     if (module !== undefined) {
       const method = registry.resolve(to, hexToBytes(data));
       if (method === undefined) return subCallFailure(data === '0x' ? 'module does not accept plain transfers' : 'unknown function selector');
@@ -194,6 +189,55 @@ export function checkTxValidity(state: ExecutionState, tx: SignedTx, env: BlockE
     );
   }
   return null;
+}
+
+/** Where a deposit may go in the block being built or applied. */
+export interface DepositSlot {
+  /** the block's l1OriginNumber: deposits from later L1 blocks are not yet confirmed there */
+  l1OriginNumber: bigint;
+  /** deposits already in this block */
+  deposits: bigint;
+  /** a user transaction came earlier in this block (deposits must come first) */
+  userTxSeen: boolean;
+}
+
+/** Why deposit `tx` cannot go in `slot`, or null when it can. */
+export function checkDepositValidity(state: ExecutionState, tx: SignedTx, slot: DepositSlot): TxInvalidError | null {
+  const d = tx.deposit;
+  const p = state.genesis.modules.bridge;
+  if (d === undefined || !bridgeEnabled(p)) return new TxInvalidError('DEPOSIT_NO_BRIDGE', 'deposit transaction on a chain without a bridge');
+  if (slot.userTxSeen) return new TxInvalidError('DEPOSIT_AFTER_USER_TX', 'deposit transaction after a user transaction');
+  if (slot.deposits >= p.maxDepositsPerBlock) return new TxInvalidError('DEPOSIT_LIMIT', `more than ${p.maxDepositsPerBlock} deposits in a block`);
+  const next = nextDepositNonce(state.store);
+  if (d.nonce !== next) return new TxInvalidError('DEPOSIT_NONCE', `deposit nonce ${d.nonce}, next is ${next}`);
+  if (d.l1BlockNumber > slot.l1OriginNumber) {
+    return new TxInvalidError('DEPOSIT_AHEAD_OF_L1_ORIGIN', `deposit from L1 block ${d.l1BlockNumber} after the block's L1 origin ${slot.l1OriginNumber}`);
+  }
+  return null;
+}
+
+/**
+ * Credits a deposit that passed checkDepositValidity. It uses no gas and pays no fee. A deposit
+ * whose credit fails (an overflowing amount) still consumes its nonce, with status 0, so one bad
+ * L1 event cannot stall every later deposit.
+ */
+export function executeDeposit(state: ExecutionState, tx: SignedTx, env: BlockEnv): Receipt {
+  const d = tx.deposit as Deposit;
+  const { store } = state;
+  const logs: CallResult['logs'] = [];
+  let status: 0 | 1 = 1;
+  store.checkpoint();
+  try {
+    applyDeposit({ store, genesis: state.genesis, env, logs }, d);
+    store.commit();
+  } catch (e) {
+    store.revert();
+    if (!(e instanceof ArithmeticError)) throw e;
+    setNextDepositNonce(store, d.nonce + 1n);
+    logs.length = 0;
+    status = 0;
+  }
+  return { txHash: tx.hash, status, gasUsed: 0n, cumulativeGasUsed: 0n, effectiveGasPrice: 0n, logs, logsBloom: logsBloomHex(logs) };
 }
 
 /**

@@ -1,15 +1,15 @@
 // Receipts in Ethereum's consensus encoding (for receiptsRoot):
-//   legacy: RLP([status, cumulativeGasUsed, logsBloom, logs]); type 2: 0x02 ‖ that RLP
+//   legacy: RLP([status, cumulativeGasUsed, logsBloom, logs]); typed (2, 0x7e): type ‖ that RLP
 //   log: [address, [topics…], data]
 import { RLP } from '@ethereumjs/rlp';
 import { bigIntToUnpaddedBytes } from '@ethereumjs/util';
 import { concatBytes, hexToBytes, type Bytes } from '../crypto/hash.ts';
 import { BLOOM_BYTES, EMPTY_BLOOM } from './bloom.ts';
-import type { Receipt } from './types.ts';
+import type { Receipt, TxType } from './types.ts';
 
 const EMPTY_BLOOM_BYTES = new Uint8Array(BLOOM_BYTES);
 
-export function encodeReceipt(receipt: Receipt, txType: 0 | 2): Bytes {
+export function encodeReceipt(receipt: Receipt, txType: TxType): Bytes {
   const body = RLP.encode([
     receipt.status === 1 ? new Uint8Array([1]) : new Uint8Array(0),
     bigIntToUnpaddedBytes(receipt.cumulativeGasUsed),

@@ -2,6 +2,10 @@
 // node/ persists them (msgpack) and rpc/ formats them as Ethereum JSON.
 import type { Bytes, Hex } from '../crypto/hash.ts';
 import type { Address, Log } from '../types.ts';
+import type { Deposit } from '../tx/deposit.ts';
+
+/** 0: legacy, 2: EIP-1559, 0x7e: an L1 deposit (tx/deposit.ts), only ever put in a block by the sequencer. */
+export type TxType = 0 | 2 | 0x7e;
 
 /** EIP-2930 access list entry (type-2 transactions only). */
 export interface AccessListItem {
@@ -9,13 +13,13 @@ export interface AccessListItem {
   storageKeys: Hex[];
 }
 
-/** A decoded, signature-checked Ethereum transaction (EIP-1559 type 2 or legacy EIP-155). */
+/** A decoded, signature-checked Ethereum transaction (EIP-1559 type 2 or legacy EIP-155), or a deposit. */
 export interface SignedTx {
   /** keccak256 of the raw bytes */
   hash: Hex;
   /** the exact bytes that were signed and submitted (typed envelope or legacy RLP) */
   raw: Bytes;
-  type: 0 | 2;
+  type: TxType;
   chainId: bigint;
   nonce: bigint;
   from: Address;
@@ -31,6 +35,8 @@ export interface SignedTx {
   s: bigint;
   /** EIP-2930 access list; empty or absent for legacy transactions */
   accessList?: AccessListItem[];
+  /** present exactly when type is 0x7e */
+  deposit?: Deposit;
 }
 
 export interface Receipt {

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { Abi } from 'viem';
 import { describe, expect, it } from 'vitest';
 import { accountsAbi } from './accounts/abi.ts';
+import { bridgeAbi } from './bridge/abi.ts';
 import { multicall3Abi } from './multicall/abi.ts';
 import { slashingAbi } from './slashing/abi.ts';
 import { stakeAbi } from './stake/abi.ts';

@@ -73,8 +73,8 @@ export class TestChain {
     return this.blocks[this.blocks.length - 1].header;
   }
 
-  build(txs: readonly SignedTx[]): BuildResult {
-    const r = buildBlock(this.state, this.head, txs, { timestamp: this.head.timestamp + 1n, sequencerKey: SEQUENCER_KEY });
+  build(txs: readonly SignedTx[], l1Origin?: { number: bigint; hash: Hex }): BuildResult {
+    const r = buildBlock(this.state, this.head, txs, { timestamp: this.head.timestamp + 1n, sequencerKey: SEQUENCER_KEY, l1Origin });
     this.blocks.push(r.block);
     return r;
   }

@@ -3,6 +3,8 @@
 import { bytesToHex, keccak256, type Bytes } from '../crypto/hash.ts';
 import type { SignedTx } from '../chain/types.ts';
 import type { Address } from '../types.ts';
+import { MODULE_ADDRESSES } from '../modules/addresses.ts';
+import { DEPOSIT_TX_TYPE, decodeDepositTx, depositToSignedTx } from './deposit.ts';
 import { TxDecodeError } from './errors.ts';
 import { parseTransaction } from './parse.ts';
 import { recoverAddress } from './recover.ts';
@@ -52,6 +54,15 @@ export function decodeTransaction(raw: Bytes, expectedChainId: bigint, sender?: 
     s,
     accessList: tx.accessList,
   };
+}
+
+/**
+ * A transaction as a block carries it: a user transaction (as decodeTransaction) or a deposit
+ * (type 0x7e), which only blocks may hold. Throws TxDecodeError on hostile input.
+ */
+export function decodeBlockTransaction(raw: Bytes, expectedChainId: bigint, sender?: Address): SignedTx {
+  if (raw instanceof Uint8Array && raw[0] === DEPOSIT_TX_TYPE) return depositToSignedTx(raw, decodeDepositTx(raw), expectedChainId, MODULE_ADDRESSES.bridge);
+  return decodeTransaction(raw, expectedChainId, sender);
 }
 
 /** Sender of a raw transaction (decodes and checks it fully). */

@@ -77,6 +77,13 @@ export function setTotalSupply(store: StateStore, supply: bigint): void {
   store.set(SUPPLY_KEY, encodeWords(supply));
 }
 
+/** Creates `amount` for `to` (bridge deposits only): its balance and the total supply rise by exactly that. */
+export function mint(store: StateStore, to: Address, amount: bigint): void {
+  if (amount === 0n) return;
+  credit(store, to, amount);
+  setTotalSupply(store, checkedAdd(getTotalSupply(store), amount));
+}
+
 /** Destroys `amount` held by `from`: its balance and the total supply fall by exactly that. */
 export function burn(store: StateStore, from: Address, amount: bigint): void {
   if (amount === 0n) return;
