@@ -119,6 +119,8 @@ interface ITask {
     event TaskRefunded(uint256 indexed taskId, address indexed submitter, uint256 amount);
     event TaskFinalized(uint256 indexed taskId, address indexed solver, uint256 reward, uint256 feePerVerifier, uint32 attesters);
     event DisputeResolved(uint256 indexed taskId, uint256 indexed disputeId, bool solverWon);
+    /// Training losses as float32 bit patterns, at the given steps (event only: the chain does not read them).
+    event LossesReported(uint256 indexed taskId, address indexed reporter, uint64[] steps, uint32[] lossBits);
 
     error InvalidSpec(string field, string reason);
     error SpecTooLarge(uint256 size, uint256 max);
@@ -141,6 +143,7 @@ interface ITask {
     error NoDataChallenge(uint256 taskId);
     error BadData(string reason);
     error DisputesUnavailable();
+    error BadLosses(string reason);
 
     /// Posts a task. msg.value = reward + fee (the fee is shared by the verifiers who attest).
     function submitTask(bytes calldata spec, uint256 fee, uint256 minStake, Coverage calldata coverage, Deadlines calldata deadlines)
@@ -173,6 +176,9 @@ interface ITask {
     function resolveData(uint256 taskId) external;
     /// After the window: pays the solver and the attesting verifiers, slashes silent verifiers.
     function finalize(uint256 taskId) external;
+    /// The solver (once committed) or a drawn verifier publishes the losses it computed, for dashboards.
+    /// Steps strictly increasing and at most the task's steps; at most 1024 entries per call.
+    function reportLosses(uint256 taskId, uint64[] calldata steps, uint32[] calldata lossBits) external;
 
     function getTask(uint256 taskId) external view returns (Task memory);
     function specOf(uint256 taskId) external view returns (bytes memory);

@@ -36,5 +36,6 @@ export const taskErrors = {
   dataChallengeOpen: (id: bigint): RevertError => e(taskAbi, 'DataChallengeOpen', [id], `task ${id} has an open data challenge`),
   noDataChallenge: (id: bigint): RevertError => e(taskAbi, 'NoDataChallenge', [id], `task ${id} has no open data challenge`),
   badData: (reason: string): RevertError => e(taskAbi, 'BadData', [reason], `bad checkpoint data: ${reason}`),
+  badLosses: (reason: string): RevertError => e(taskAbi, 'BadLosses', [reason], `reportLosses: ${reason}`),
   disputesUnavailable: (): RevertError => e(taskAbi, 'DisputesUnavailable', [], 'challenge: this chain runs no dispute game yet'),
 };

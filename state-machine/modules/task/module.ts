@@ -13,6 +13,7 @@ import { TASK_ADDRESS, loadTask, type TaskDeps } from './common.ts';
 import { completeData, postData, requestData, resolveData } from './data-availability.ts';
 import { Status, getDataChallenge, getScore, getSpec, getTask, listScores, taskCount, tasksOf, type ScoreRecord } from './records.ts';
 import { cancel, claim, commit, expire, submitTask } from './solve.ts';
+import { reportLosses } from './losses.ts';
 import { parseSpecBytes } from './spec.ts';
 import type { TaskSpec } from '../../training/spec.ts';
 import { attest, captureSeeds, challenge, draw, finalize, resolveDispute } from './verify.ts';
@@ -66,6 +67,7 @@ export function createTask(deps: TaskDeps) {
       completeData: { gas: 80_000n, payable: false },
       resolveData: { gas: 120_000n, payable: false },
       finalize: { gas: 150_000n, payable: false },
+      reportLosses: { gas: 20_000n, payable: false },
       getTask: { gas: VIEW_GAS, payable: false },
       specOf: { gas: VIEW_GAS, payable: false },
       dataChallengeOf: { gas: VIEW_GAS, payable: false },
@@ -91,6 +93,9 @@ export function createTask(deps: TaskDeps) {
           return '0x';
         case 'claim':
           claim(ctx, deps, call.args[0]);
+          return '0x';
+        case 'reportLosses':
+          reportLosses(ctx, call.args[0], call.args[1], call.args[2]);
           return '0x';
         case 'commit': {
           const [id, traceRoot, steps, modelHash, endpoint] = call.args;
