@@ -37,6 +37,12 @@ async function loop(url: string, body: () => string): Promise<number> {
   return done / SECONDS;
 }
 
+/** BENCH_PARTS: which parts run (default all): inproc (part 1), compare (part 2), hostile (nested bodies). */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'inproc,compare,hostile').split(','));
+
+if (PARTS.has('inproc')) await inProcess();
+
+async function inProcess(): Promise<void> {
 const dir = await mkdtemp(join(tmpdir(), 'verity-bench-rpc-'));
 const keys = devnetAccounts(10); // devnet-only keys
 const genesis = { ...defaultDevnetGenesis({ accounts: 10 }), blockIntervalMs: 250 };
@@ -81,6 +87,7 @@ try {
 } finally {
   await node.stop();
   await rm(dir, { recursive: true, force: true });
+}
 }
 
 // ---- Part 2: verity devnet vs a bare fastify handler, each in its own process ----
@@ -150,6 +157,61 @@ function median(xs: number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * 2 MB bodies of nested brackets: the node's answer time and the longest a concurrent eth_blockNumber
+ * probe (every 2 ms on its own connection) waited meanwhile, i.e. how long the event loop was held;
+ * beside it, JSON.parse of the same text here (what the node paid before its nesting guard).
+ */
+async function hostile(url: string): Promise<void> {
+  const half = 1 << 20;
+  const bodies: [string, string][] = [
+    ['2 MB nested arrays [[[…]]]', '['.repeat(half) + ']'.repeat(half)],
+    ['2 MB nested objects {"a":{"a":…', '{"a":'.repeat((2 * half) / 6) + '1' + '}'.repeat((2 * half) / 6)],
+  ];
+  const probeBody = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] });
+  for (const [name, body] of bodies) {
+    const flat = Buffer.from(body).toString('utf8');
+    const parseMs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      try {
+        JSON.parse(flat);
+      } catch {
+        // only the time matters
+      }
+      parseMs.push(performance.now() - t);
+    }
+    const answerMs: number[] = [];
+    const stallMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      let probing = true;
+      let worst = 0;
+      const probe = (async () => {
+        while (probing) {
+          const t = performance.now();
+          await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: probeBody })).text();
+          worst = Math.max(worst, performance.now() - t);
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      })();
+      await new Promise((r) => setTimeout(r, 20));
+      const t = performance.now();
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const text = await res.text();
+      answerMs.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+      probing = false;
+      await probe;
+      stallMs.push(worst);
+      if (i === 0) console.log(`  ${name}: answer ${text.slice(0, 110)}`);
+    }
+    console.log(
+      `${name.padEnd(36)} answered in ${median(answerMs).toFixed(1)} ms (median of 5), longest eth_blockNumber wait meanwhile ${median(stallMs).toFixed(1)} ms; ` +
+        `JSON.parse of the same text in this process ${median(parseMs).toFixed(0)} ms`,
+    );
+  }
+}
+
 async function compare(): Promise<void> {
   const verity = await startChild([join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', ...(process.env.BENCH_DEVNET_WORKERS === '1' ? [] : ['--solvers', '0', '--verifiers', '0'])]);
   let bare: { url: string; child: ChildProcess } | undefined;
@@ -169,9 +231,11 @@ async function compare(): Promise<void> {
     }
     console.log(`\nverity devnet vs bare fastify (both in their own process): node ${process.version}, ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, ` +
       `${new Date().toISOString()}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${ROUNDS} rounds × ${SECONDS} s per row, median`);
-    await httpLoop(verity.url, cases[0][1], 16); // warm-up
-    await httpLoop(bare.url, cases[0][1], 16);
-    for (const conns of [2, 16]) {
+    if (PARTS.has('compare')) {
+      await httpLoop(verity.url, cases[0][1], 16); // warm-up
+      await httpLoop(bare.url, cases[0][1], 16);
+    }
+    for (const conns of PARTS.has('compare') ? [2, 16] : []) {
       for (const [name, body] of cases) {
         const v: number[] = [];
         const b: number[] = [];
@@ -187,6 +251,7 @@ async function compare(): Promise<void> {
         );
       }
     }
+    if (PARTS.has('hostile')) await hostile(verity.url);
     console.log(`load average at the end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   } finally {
     if (bare) await stopChild(bare.child);
@@ -194,4 +259,4 @@ async function compare(): Promise<void> {
   }
 }
 
-await compare();
+if (PARTS.has('compare') || PARTS.has('hostile')) await compare();

@@ -6,6 +6,7 @@ import { RpcCode, toRpcError, type RpcErrorObject } from './errors.ts';
 import type { Json } from './format.ts';
 import type { CallContext, MethodTable } from './methods/method.ts';
 import type { RpcMetrics } from './metrics.ts';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth.ts';
 import { isRecord } from './params.ts';
 
 type Id = string | number | null;
@@ -33,6 +34,10 @@ export class Dispatcher {
 
   /** Returns the JSON text to send, or null when nothing is owed (only notifications). */
   async handleText(text: string, ctx: CallContext): Promise<string | null> {
+    // checked before parsing: JSON.parse of a few MB of "[[[[…" holds the event loop for seconds
+    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+      return JSON.stringify(errorResponse(null, RpcCode.invalidRequest, `invalid request: JSON nested deeper than ${MAX_JSON_DEPTH} levels`));
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);

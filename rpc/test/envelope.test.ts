@@ -41,12 +41,15 @@ describe('single requests', () => {
     expect(r.json).toMatchObject({ jsonrpc: '2.0', error: { code: -32600 } });
   });
 
-  it('deeply nested JSON is answered, not a crash', async () => {
+  it('deeply nested JSON is refused before parsing (-32600), not a crash', async () => {
     const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
     const r = await post(server.url, deep);
-    expect(r.json).toEqual([{ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.any(String) } }]);
+    expect(r.json).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'invalid request: JSON nested deeper than 64 levels' } });
     const param = `{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}]}`;
-    expect((await post(server.url, param)).json).toMatchObject({ id: 1, error: { code: -32602 } });
+    expect((await post(server.url, param)).json).toMatchObject({ id: null, error: { code: -32600 } });
+    // within the bound, nesting in params is the method's business (-32602), as before
+    const shallow = `{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[${'{"a":'.repeat(30)}1${'}'.repeat(30)}]}`;
+    expect((await post(server.url, shallow)).json).toMatchObject({ id: 1, error: { code: -32602 } });
   });
 
   it('-32601 names the unknown method', async () => {
