@@ -4,3 +4,17 @@
 export { startEmbeddedL1, devAccounts, DEV_MNEMONIC, type EmbeddedL1, type EmbeddedL1Options } from './embedded/index.ts';
 export type { DevAccount, BlockRecord, ReceiptRecord, LogRecord } from './embedded/chain.ts';
 export * from './errors.ts';
+export {
+  L1Client,
+  L1HeadTracker,
+  parseBlock,
+  parseLog,
+  type L1Block,
+  type L1Log,
+  type L1ClientOptions,
+  type LogQuery,
+  type BlockTag,
+  type HeadUpdate,
+  type HeadTrackerOptions,
+  type Reorg,
+} from './client.ts';

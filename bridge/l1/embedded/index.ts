@@ -3,13 +3,18 @@
 // durable when given a data dir. See docs/l1.md.
 import { mkdirSync } from 'node:fs';
 import { bytesToHex } from '@ethereumjs/util';
-import { mnemonicToAccount } from 'viem/accounts';
+import { HDKey } from '@scure/bip32';
+import { mnemonicToSeedSync } from '@scure/bip39';
+import { getAddress } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
+import { DEVNET_MNEMONIC, devnetAccounts } from '../../../genesis/index.ts';
 import { createLogger, type Logger } from '../../../infra/logger.ts';
 import { BlockLog } from './block-log.ts';
 import { EmbeddedChain, type DevAccount, type Hex } from './chain.ts';
 import { startL1Server } from './server.ts';
 
-export const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
+/** The devnet test mnemonic ('test test … junk'): anvil's default accounts. */
+export const DEV_MNEMONIC = DEVNET_MNEMONIC;
 
 export interface EmbeddedL1Options {
   host?: string;
@@ -53,12 +58,15 @@ export interface EmbeddedL1 {
   stop(): Promise<void>;
 }
 
+/** The first `n` accounts m/44'/60'/0'/0/i of `mnemonic` (the seed is derived once: it is the slow part). */
 export function devAccounts(mnemonic: string, n: number): DevAccount[] {
+  if (mnemonic === DEVNET_MNEMONIC) return devnetAccounts(n).map((a) => ({ address: getAddress(a.address), privateKey: a.privateKey }));
+  const base = HDKey.fromMasterSeed(mnemonicToSeedSync(mnemonic)).derive("m/44'/60'/0'/0");
   return Array.from({ length: n }, (_, i) => {
-    const a = mnemonicToAccount(mnemonic, { addressIndex: i });
-    const key = a.getHdKey().privateKey;
-    if (key === null) throw new Error('HD key without a private key');
-    return { address: a.address, privateKey: bytesToHex(key) as Hex };
+    const key = base.deriveChild(i).privateKey;
+    if (key === null) throw new Error(`no private key at index ${i}`);
+    const privateKey = bytesToHex(key) as Hex;
+    return { address: privateKeyToAddress(privateKey), privateKey };
   });
 }
 
