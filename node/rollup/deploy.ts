@@ -13,6 +13,7 @@ import {
   testTokenAbi,
   testTokenBytecode,
 } from '../../bridge/artifacts.ts';
+import { bridgeParams, type BridgeParams } from '../../state-machine/modules/bridge/params.ts';
 import { RollupError } from './errors.ts';
 
 export interface BridgeAddresses {
@@ -64,4 +65,20 @@ export async function deployBridge(o: DeployOptions): Promise<BridgeDeployment> 
   await deploy(batchInboxAbi, batchInboxBytecode, [o.batcher], expect.batchInbox);
   await deploy(testTokenAbi, testTokenBytecode, ['Verity Test Token', 'VTT'], expect.testToken);
   return { ...expect, l1ChainId: BigInt(await o.pub.getChainId()), startBlock: startBlock ?? 0n, deployer: account.address };
+}
+
+/** The genesis bridge parameters for a deployment (addresses lowercase, as the genesis keeps them). */
+export function bridgeParamsFor(d: BridgeDeployment, o: { confirmations: bigint; windowSeconds: bigint; outputIntervalBlocks: bigint; maxSequencerDriftSeconds?: bigint }): BridgeParams {
+  return {
+    ...bridgeParams.defaults(),
+    l1ChainId: d.l1ChainId,
+    portal: d.portal.toLowerCase() as Address,
+    outputOracle: d.outputOracle.toLowerCase() as Address,
+    batchInbox: d.batchInbox.toLowerCase() as Address,
+    l1StartBlock: d.startBlock,
+    confirmations: o.confirmations,
+    outputIntervalBlocks: o.outputIntervalBlocks,
+    finalizationWindowSeconds: o.windowSeconds,
+    ...(o.maxSequencerDriftSeconds === undefined ? {} : { maxSequencerDriftSeconds: o.maxSequencerDriftSeconds }),
+  };
 }

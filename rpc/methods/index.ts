@@ -2,6 +2,7 @@
 import { blockMethods } from './blocks.ts';
 import { chainMethods } from './chain.ts';
 import { logMethods } from './logs.ts';
+import { rollupMethods } from './rollup.ts';
 import type { MethodTable } from './method.ts';
 import { stateMethods } from './state.ts';
 import { transactionMethods } from './transactions.ts';
@@ -16,4 +17,5 @@ export const methods: MethodTable = {
   ...logMethods,
   ...verityMethods,
   ...txpoolMethods,
+  ...rollupMethods,
 };

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createTestClient, createWalletClient, encodeFunctionData, http, type Address, type Hex, type PublicClient, type TestClient } from 'viem';
 import { mnemonicToAccount, type HDAccount } from 'viem/accounts';
 import { portalAbi, testTokenAbi } from '../../../bridge/artifacts.ts';
+import { startEmbeddedL1 } from '../../../bridge/l1/index.ts';
 import { devnetAccounts } from '../../../genesis/index.ts';
 import { deployBridge, type BridgeDeployment } from '../deploy.ts';
 import { l1PublicClient } from '../l1.ts';
@@ -42,6 +43,26 @@ export async function startAnvil(args: string[] = []): Promise<TestL1> {
     test: createTestClient({ mode: 'anvil', transport: http(url) }),
     stop: () => void proc.kill('SIGKILL'),
   };
+}
+
+/** The project's embedded L1 (@ethereumjs/vm) on a free port; `blockTimeMs` 0 = a block per tx. */
+export async function startEmbedded(blockTimeMs = 0): Promise<TestL1> {
+  const l1 = await startEmbeddedL1({ host: '127.0.0.1', port: 0, blockTimeMs });
+  return {
+    url: l1.url,
+    pub: l1PublicClient(l1.url),
+    test: createTestClient({ mode: 'anvil', transport: http(l1.url) }),
+    stop: () => void l1.stop(),
+  };
+}
+
+export type L1Kind = 'embedded' | 'anvil';
+export const L1_KINDS: L1Kind[] = HAVE_ANVIL ? ['embedded', 'anvil'] : ['embedded'];
+
+/** anvil with interval mining takes seconds; the embedded L1 takes ms. */
+export function startL1(kind: L1Kind, blockTimeMs = 0): Promise<TestL1> {
+  if (kind === 'embedded') return startEmbedded(blockTimeMs);
+  return startAnvil(blockTimeMs > 0 ? ['--block-time', String(Math.max(1, Math.round(blockTimeMs / 1000)))] : []);
 }
 
 export async function deployOn(l1: TestL1, windowSeconds = 3600n): Promise<BridgeDeployment> {
