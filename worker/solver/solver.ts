@@ -19,6 +19,7 @@ import { DisputeDriver } from '../dispute/driver.ts';
 import { Party } from '../dispute/party.ts';
 import { cheatTrace, isTrainingCheat } from './cheat.ts';
 import { postCheckpoint } from './post-data.ts';
+import { reportLosses } from '../chain/losses.ts';
 import { storedTrace, trainTask, type SolvedTrace, type TrainTaskOptions } from './train-task.ts';
 
 export interface SolverOptions extends TrainTaskOptions {
@@ -225,6 +226,8 @@ export class Solver extends TaskRole {
       this.ctx.state.data.solving[k] = { ...rec, phase: 'committed' };
       this.ctx.state.save();
       this.ctx.log.info({ ...fields, traceRoot: rec.traceRoot, endpoint: this.o.endpoint }, 'committed');
+      const losses = storedTrace(this.ctx, inputs.specHash, inputs.spec.steps, inputs.spec.checkpointInterval)?.losses ?? [];
+      if (losses.length > 0) reportLosses(this.ctx, id, losses, fields).catch((e: unknown) => this.ctx.log.warn({ ...fields, err: e }, 'loss report failed'));
       // training is done, so a slot is free: the next open task need not wait for this one's window
       this.lookAgain(id);
       return { wakeAt: out.blockNumber };

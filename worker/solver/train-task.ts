@@ -12,12 +12,15 @@ import { initialState, train } from '../trainer/train.ts';
 import { ProgressBar } from '../cli/progress.ts';
 import { sleep, yieldToLoop, type WorkerContext } from '../chain/context.ts';
 import type { TaskInputs } from './task-inputs.ts';
+import type { LossPoint } from '../chain/losses.ts';
 
 export interface SolvedTrace {
   traceRoot: Hex;
   modelHash: Hex;
   /** C_0, C_k, …, C_T */
   roots: Hex[];
+  /** the training loss at each checkpoint after C_0, as far as known */
+  losses?: LossPoint[];
   testAccuracy?: number;
 }
 
@@ -34,7 +37,11 @@ export function storedTrace(ctx: WorkerContext, specHash: Hex, steps: number, in
   const marks = checkpointSteps(steps, interval);
   if (!m?.traceRoot || !m.modelHash || m.checkpoints.length !== marks.length) return null;
   if (!m.checkpoints.every((c, i) => c.step === marks[i] && ctx.store.has(c.root))) return null;
-  return { traceRoot: m.traceRoot, modelHash: m.modelHash, roots: m.checkpoints.map((c) => c.root), testAccuracy: m.testAccuracy };
+  return { traceRoot: m.traceRoot, modelHash: m.modelHash, roots: m.checkpoints.map((c) => c.root), testAccuracy: m.testAccuracy, losses: lossesOf(m.checkpoints) };
+}
+
+function lossesOf(checkpoints: RunManifest['checkpoints']): LossPoint[] {
+  return checkpoints.flatMap((c) => (c.loss === undefined ? [] : [{ step: c.step, loss: c.loss }]));
 }
 
 /** Trains (or resumes) the task; null when the worker is shutting down before the end. */
@@ -46,7 +53,7 @@ export async function trainTask(ctx: WorkerContext, inputs: TaskInputs, o: Train
 
   const marks = checkpointSteps(spec.steps, spec.checkpointInterval);
   const base: Omit<RunManifest, 'checkpoints'> = { specHash, steps: spec.steps, checkpointInterval: spec.checkpointInterval, backend: backend.name };
-  const done: { step: number; root: Hex }[] = [];
+  const done: RunManifest['checkpoints'] = [];
   for (const c of store.readManifest(specHash)?.checkpoints ?? []) {
     if (c.step !== marks[done.length] || !store.has(c.root)) break;
     done.push(c);
@@ -85,7 +92,7 @@ export async function trainTask(ctx: WorkerContext, inputs: TaskInputs, o: Train
       },
     });
     state = r.finalState;
-    done.push({ step: until, root: store.put(state) });
+    done.push({ step: until, root: store.put(state), loss: lastLoss });
     store.writeManifest({ ...base, checkpoints: done });
     store.flush();
     const seconds = (performance.now() - started) / 1000;
@@ -101,5 +108,5 @@ export async function trainTask(ctx: WorkerContext, inputs: TaskInputs, o: Train
   const testAccuracy = evaluate(spec, state, dataset.data, backend);
   store.writeManifest({ ...base, checkpoints: done, traceRoot, modelHash, testAccuracy });
   store.flush();
-  return { traceRoot, modelHash, roots: done.map((c) => c.root), testAccuracy };
+  return { traceRoot, modelHash, roots: done.map((c) => c.root), testAccuracy, losses: lossesOf(done) };
 }

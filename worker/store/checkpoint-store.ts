@@ -36,7 +36,7 @@ export interface RunManifest {
   steps: number;
   checkpointInterval: number;
   /** checkpoints written so far, in step order */
-  checkpoints: { step: number; root: Hex }[];
+  checkpoints: { step: number; root: Hex; /** training loss of the step that ended here */ loss?: number }[];
   traceRoot?: Hex;
   modelHash?: Hex;
   testAccuracy?: number;

@@ -194,6 +194,15 @@ describe('verity worker (real node, real worker processes)', () => {
     const by = attestedSegments(logs, ids.honest);
     expect([...by.values()].flat().sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(logs.some((l) => l.eventName === 'DataRequested' && l.args.taskId === ids.honest)).toBe(false);
+    // loss curves: the solver publishes one loss per checkpoint; each verifier its re-run segments',
+    // bit for bit the solver's (the same RepOps training)
+    const losses = logs.flatMap((l) => (l.eventName === 'LossesReported' && l.args.taskId === ids.honest ? [l.args] : []));
+    const solverLoss = new Map<bigint, number>();
+    for (const r of losses.filter((x) => x.reporter.toLowerCase() === keys.A.address)) r.steps.forEach((st, i) => solverLoss.set(st, r.lossBits[i]));
+    expect(solverLoss.size).toBe(10);
+    const verifierReports = losses.filter((x) => x.reporter.toLowerCase() !== keys.A.address);
+    expect(verifierReports.length).toBeGreaterThanOrEqual(2);
+    for (const r of verifierReports) r.steps.forEach((st, i) => expect(r.lossBits[i]).toBe(solverLoss.get(st)));
   }, 90_000);
 
   it('a solver that refuses to serve is forced on chain; the verifier attests from the posted data', async () => {

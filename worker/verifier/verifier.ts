@@ -17,6 +17,7 @@ import { stateRoot } from '../../state-machine/training/commitments.ts';
 import { stateLayout } from '../../state-machine/training/step-graph.ts';
 import { TaskStatus, type ChainTask, type TaskEvent } from '../chain/client.ts';
 import { sendLogged, yieldToLoop, type WorkerContext } from '../chain/context.ts';
+import { reportLosses, type LossPoint } from '../chain/losses.ts';
 import type { JobResult } from '../chain/scheduler.ts';
 import { TaskRole } from '../chain/role.ts';
 import type { VerifierTaskRecord } from '../chain/worker-state.ts';
@@ -66,6 +67,8 @@ export class Verifier extends TaskRole {
   /** traceRoot → this worker's own complete trace, when it equals the committed one */
   private readonly ownTraces = new Map<Hex, MerkleTree>();
   private readonly announced = new Set<bigint>();
+  /** per task: losses of segments re-run and not yet reported */
+  private readonly rerunLosses = new Map<bigint, LossPoint[]>();
   /** traceRoot → checkpoint leaf → its proof from the solver (a spot-check dispute starts there) */
   private readonly leafProofs = new Map<Hex, Map<number, Hex[]>>();
   private readonly disputes: DisputeDriver;
@@ -216,6 +219,7 @@ export class Verifier extends TaskRole {
       }
       await Promise.all(matches.map((m) => this.attest(t, m, rec)));
       this.ctx.state.save();
+      await this.reportRerunLosses(id, fields);
       if (segments.some((seg) => rec.segments[seg] === undefined)) return { wakeAt: head + 1n };
     }
     const now = await this.ctx.client.blockNumber();
@@ -246,6 +250,8 @@ export class Verifier extends TaskRole {
     this.ctx.metrics.stepsPerSecond.set((untilStep - fromStep) / Math.max(seconds, 1e-9));
     const mine = bytesToHex(stateRoot(r.finalState));
     this.ctx.store.put(r.finalState, mine);
+    const loss = r.losses[r.losses.length - 1];
+    if (loss !== undefined) this.rerunLosses.set(t.id, [...(this.rerunLosses.get(t.id) ?? []), { step: untilStep, loss }]);
     this.ctx.log.info({ ...fields, fromStep, untilStep, root: mine, seconds }, 're-ran segment');
 
     const leaf = await this.leafProof(t, i, inputs);
@@ -257,6 +263,13 @@ export class Verifier extends TaskRole {
     return 'siblings' in leaf
       ? { kind: 'mismatch', segment: i, challengeSegment: i, ours: mine, theirs: leaf.root }
       : { kind: 'mismatch', segment: i, challengeSegment: 0, ours: leaf.ownTraceRoot, theirs: t.traceRoot };
+  }
+
+  /** Publishes the losses of the segments re-run since the last report (for loss curves). */
+  private async reportRerunLosses(id: bigint, fields: Record<string, unknown>): Promise<void> {
+    const points = this.rerunLosses.get(id) ?? [];
+    this.rerunLosses.delete(id);
+    if (points.length > 0) await reportLosses(this.ctx, id, points, fields).catch((e: unknown) => this.ctx.log.warn({ ...fields, err: e }, 'loss report failed'));
   }
 
   private async attest(t: ChainTask, m: Match, rec: VerifierTaskRecord): Promise<void> {
