@@ -1,5 +1,6 @@
 // `verity` CLI: one commander program; each command lives in its own file and registers itself.
 import { Command } from 'commander';
+import * as bridgeCommand from './bridge-command.ts';
 import * as devnetCommand from './devnet-command.ts';
 import * as genesisCommand from './genesis-command.ts';
 import * as nodeCommand from './node-command.ts';
@@ -15,7 +16,7 @@ const program = new Command('verity')
   .showHelpAfterError();
 
 // Command modules export `register(program)`. Add one line per command file.
-const commandModules: { register(program: Command): void }[] = [devnetCommand, nodeCommand, genesisCommand, trainCommand, traceCommand, taskCommand, disputeCommand, workerCommand];
+const commandModules: { register(program: Command): void }[] = [devnetCommand, nodeCommand, genesisCommand, trainCommand, traceCommand, taskCommand, disputeCommand, workerCommand, bridgeCommand];
 for (const m of commandModules) m.register(program);
 
 await program.parseAsync(process.argv);
