@@ -5,6 +5,7 @@
 // clients do) until each has one, and a watcher records when each new block number appears.
 // Prints one JSON line with the timings.
 import { hexToBytes, bytesToHex } from '../state-machine/crypto/hash.ts';
+import { privateKeyToAddress } from '../state-machine/index.ts';
 import type { Address } from '../state-machine/types.ts';
 import { rpcBatch } from '../node/devnet/rpc-batch.ts';
 import { signTx } from '../node/devnet/sign-tx.ts';
@@ -29,6 +30,14 @@ export interface LoadJob {
   order?: 'interleave' | 'burst';
   /** poll receipts of every accepted tx while sending, in eth_getTransactionReceipt batches of this size */
   pollBatch?: number;
+  /**
+   * Read load beside the sending: this many loops, each one request at a time, cycling through
+   * eth_getTransactionReceipt (a recent accepted tx), eth_getBalance, eth_call and eth_getLogs
+   * (the last 16 blocks), on their own connections.
+   */
+  readers?: number;
+  /** eth_call target and calldata for the readers (a view every target answers) */
+  call?: { to: string; data: string };
 }
 
 export interface LoadResult {
@@ -47,6 +56,14 @@ export interface LoadResult {
   blocks: number;
   /** median wall-clock interval between consecutive blocks seen during the run, ms (blocks seen one at a time) */
   medianBlockIntervalMs: number;
+  /** 90th percentile and largest of those intervals, ms */
+  p90BlockIntervalMs: number;
+  maxBlockIntervalMs: number;
+  /** reads answered by the readers, per second of the run; 0 without readers */
+  readsPerSecond: number;
+  /** median and 99th percentile latency of the readers' requests, ms */
+  readMedianMs: number;
+  readP99Ms: number;
   /** receipts polled while sending: eth_getTransactionReceipt calls made */
   receiptCalls: number;
   /** accepted txs that never had a receipt (the poller gives up 30 s after the last receipt) */
@@ -58,6 +75,12 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function percentile(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
 async function main(): Promise<void> {
@@ -146,6 +169,28 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 25));
     }
   })();
+  // Readers: mixed reads, one at a time per loop, until the last receipt is in.
+  const accounts = job.keys.length > 0 ? job.keys.map((k) => privateKeyToAddress(hexToBytes(k))) : [];
+  const recentHashes: string[] = [];
+  const readLatency: number[] = [];
+  let reading = true;
+  const readers = Array.from({ length: job.readers ?? 0 }, async (_, r) => {
+    for (let i = r; reading; i++) {
+      let call: readonly [string, unknown[]];
+      const kind = i % 4;
+      if (kind === 0 && recentHashes.length > 0) call = ['eth_getTransactionReceipt', [recentHashes[(i * 7919) % recentHashes.length]]];
+      else if (kind === 1 || (kind === 0 && recentHashes.length === 0)) call = ['eth_getBalance', [accounts[i % accounts.length], 'latest']];
+      else if (kind === 2 && job.call) call = ['eth_call', [job.call, 'latest']];
+      else {
+        const head = blockSeen.length > 0 ? blockSeen[blockSeen.length - 1][0] : 0;
+        call = ['eth_getLogs', [{ fromBlock: `0x${Math.max(0, head - 15).toString(16)}`, toBlock: 'latest' }]];
+      }
+      const t = performance.now();
+      const [reply] = await rpcBatch(job.url, [call]);
+      if (reply.error) throw new Error(`${call[0]}: ${reply.error.message}`);
+      readLatency.push(performance.now() - t);
+    }
+  });
   const busy = new Set<number>();
   const taken = new Array<boolean>(batches.length).fill(false);
   /** the first batch not yet sent whose sender has no batch in flight (in 'interleave' order: the next batch) */
@@ -179,6 +224,8 @@ async function main(): Promise<void> {
         else {
           accepted++;
           pending.add(String(r.result));
+          if (recentHashes.length < 4096) recentHashes.push(String(r.result));
+          else recentHashes[accepted % 4096] = String(r.result);
         }
       });
     }
@@ -191,6 +238,8 @@ async function main(): Promise<void> {
   await poller;
   watching = false;
   await watcher;
+  reading = false;
+  await Promise.all(readers);
   const confirmSeconds = (lastReceipt - start) / 1000;
   const steps: number[] = [];
   for (let i = 1; i < blockSeen.length; i++) {
@@ -210,6 +259,11 @@ async function main(): Promise<void> {
     clientCpuMicrosPerTx: (cpu.user + cpu.system) / accepted,
     blocks,
     medianBlockIntervalMs: median(steps),
+    p90BlockIntervalMs: percentile(steps, 90),
+    maxBlockIntervalMs: steps.length > 0 ? Math.max(...steps) : NaN,
+    readsPerSecond: readLatency.length / confirmSeconds,
+    readMedianMs: median(readLatency),
+    readP99Ms: percentile(readLatency, 99),
     receiptCalls,
     unconfirmed: pending.size,
   };

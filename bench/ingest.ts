@@ -165,6 +165,7 @@ interface Opts {
   anvil: boolean;
   profile?: string;
   devnetWorkers: boolean;
+  readers: string;
 }
 
 interface RunResult extends LoadResult {
@@ -194,13 +195,17 @@ async function measure(start: () => Promise<Target>, o: Opts, shape: Shape): Pro
         maxFeePerGas: (1000n * GWEI).toString(),
         maxPriorityFeePerGas: GWEI.toString(),
         to: SINK,
+        readers: Number(o.readers),
+        // the stake module's totalStaked() view on Verity; anvil answers a call to an empty account
+        call: t.chainId === 31337n ? { to: SINK, data: '0x' } : { to: '0x0000000000000000000000000000000000000a02', data: '0x817b1cd2' },
       });
       const r: RunResult = { ...load, serverCpuMicrosPerTx: ((t.cpuSeconds() - cpu0) * 1e6) / load.accepted };
       const rejected = Object.entries(r.rejected).map(([m, n]) => `${n}× ${m}`).join(', ');
       console.log(
         `  ${t.name} run ${run + 1}: ${r.accepted}/${r.sent} accepted in ${r.sendSeconds.toFixed(2)} s (${r.acceptedPerSecond.toFixed(0)} tx/s), ` +
           `all confirmed after ${r.confirmSeconds.toFixed(2)} s → ${r.confirmedPerSecond.toFixed(0)} confirmed tx/s, ` +
-          `median block interval ${r.medianBlockIntervalMs.toFixed(0)} ms over ${r.blocks} blocks, ` +
+          `block interval median ${r.medianBlockIntervalMs.toFixed(0)} / p90 ${r.p90BlockIntervalMs.toFixed(0)} / max ${r.maxBlockIntervalMs.toFixed(0)} ms over ${r.blocks} blocks, ` +
+          (r.readsPerSecond > 0 ? `reads ${r.readsPerSecond.toFixed(0)}/s (median ${r.readMedianMs.toFixed(1)} ms, p99 ${r.readP99Ms.toFixed(1)} ms), ` : '') +
           `server CPU ${r.serverCpuMicrosPerTx.toFixed(0)} µs/tx, load generator CPU ${r.clientCpuMicrosPerTx.toFixed(0)} µs/tx; ` +
           `rejected: ${rejected || 'none'}${r.unconfirmed > 0 ? `; ${r.unconfirmed} accepted txs never confirmed` : ''}`,
       );
@@ -217,7 +222,9 @@ function summary(name: string, rs: RunResult[]): number {
   const rejected = rs.reduce((n, r) => n + Object.values(r.rejected).reduce((a, b) => a + b, 0), 0);
   console.log(
     `  ${name}: median ${m.toFixed(0)} confirmed tx/s (${rs.map((r) => r.confirmedPerSecond.toFixed(0)).join(' / ')}; ` +
-      `accepted ${median(rs.map((r) => r.acceptedPerSecond)).toFixed(0)} tx/s), median block interval ${median(rs.map((r) => r.medianBlockIntervalMs)).toFixed(0)} ms, ` +
+      `accepted ${median(rs.map((r) => r.acceptedPerSecond)).toFixed(0)} tx/s), median block interval ${median(rs.map((r) => r.medianBlockIntervalMs)).toFixed(0)} ms ` +
+      `(p90 ${median(rs.map((r) => r.p90BlockIntervalMs)).toFixed(0)}, max ${median(rs.map((r) => r.maxBlockIntervalMs)).toFixed(0)}), ` +
+      (rs[0].readsPerSecond > 0 ? `reads ${median(rs.map((r) => r.readsPerSecond)).toFixed(0)}/s (p99 ${median(rs.map((r) => r.readP99Ms)).toFixed(1)} ms), ` : '') +
       `server CPU ${median(rs.map((r) => r.serverCpuMicrosPerTx)).toFixed(0)} µs/tx, ${rejected} rejected in all runs`,
   );
   return m;
@@ -236,6 +243,7 @@ async function main(): Promise<void> {
     .option('--no-anvil', 'skip the anvil comparison')
     .option('--profile <dir>', 'write a V8 CPU profile of each verity node run into this directory')
     .option('--devnet-workers', "keep the devnet's solver and verifier worker processes (default: none, the node alone)", false)
+    .option('--readers <n>', 'read loops beside the load (receipt, balance, eth_call, eth_getLogs in turn, one request at a time each)', '0')
     .parse()
     .opts<Opts>();
   if (o.devnetWorkers) DEVNET_WORKERS = [];

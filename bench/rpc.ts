@@ -5,6 +5,7 @@
 // 16 keep-alive connections from a node:http load loop, ROUNDS rounds (median) of SECONDS each,
 // targets interleaved within a round; reports the ratio verity / bare fastify.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -113,8 +114,27 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** utime + stime of a process from /proc (Linux), in seconds; NaN elsewhere. */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+interface LoopResult {
+  /** requests per second */
+  rate: number;
+  /** the server process's CPU time per request, microseconds (robust to other load on the machine) */
+  cpuMicros: number;
+}
+
 /** Keep-alive HTTP load loop: `conns` connections, each one request at a time, for SECONDS (and at most 5 M requests). */
-async function httpLoop(url: string, body: string, conns: number): Promise<number> {
+async function httpLoop(url: string, body: string, conns: number, pid?: number): Promise<LoopResult> {
+  const cpu0 = processCpuSeconds(pid);
   const u = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: conns });
   const payload = Buffer.from(body);
@@ -147,8 +167,9 @@ async function httpLoop(url: string, body: string, conns: number): Promise<numbe
     }),
   );
   const rate = done / ((performance.now() - t0) / 1000);
+  const cpuMicros = ((processCpuSeconds(pid) - cpu0) * 1e6) / done;
   agent.destroy();
-  return rate;
+  return { rate, cpuMicros };
 }
 
 function median(xs: number[]): number {
@@ -237,17 +258,20 @@ async function compare(): Promise<void> {
     }
     for (const conns of PARTS.has('compare') ? [2, 16] : []) {
       for (const [name, body] of cases) {
-        const v: number[] = [];
-        const b: number[] = [];
+        const v: LoopResult[] = [];
+        const b: LoopResult[] = [];
         for (let r = 0; r < ROUNDS; r++) {
-          v.push(await httpLoop(verity.url, body, conns));
-          b.push(await httpLoop(bare.url, body, conns));
+          v.push(await httpLoop(verity.url, body, conns, verity.child.pid));
+          b.push(await httpLoop(bare.url, body, conns, bare.child.pid));
         }
-        const vm = median(v);
-        const bm = median(b);
+        const vm = median(v.map((x) => x.rate));
+        const bm = median(b.map((x) => x.rate));
+        const vc = median(v.map((x) => x.cpuMicros));
+        const bc = median(b.map((x) => x.cpuMicros));
         console.log(
-          `${`${name}, ${conns} conns`.padEnd(36)} verity ${vm.toFixed(0).padStart(6)} req/s (${v.map((x) => x.toFixed(0)).join(' / ')})  ` +
-            `bare fastify ${bm.toFixed(0).padStart(6)} req/s (${b.map((x) => x.toFixed(0)).join(' / ')})  ratio ${((vm / bm) * 100).toFixed(0)} %`,
+          `${`${name}, ${conns} conns`.padEnd(36)} verity ${vm.toFixed(0).padStart(6)} req/s (${v.map((x) => x.rate.toFixed(0)).join(' / ')})  ` +
+            `bare fastify ${bm.toFixed(0).padStart(6)} req/s (${b.map((x) => x.rate.toFixed(0)).join(' / ')})  ratio ${((vm / bm) * 100).toFixed(0)} %; ` +
+            `server CPU per request verity ${vc.toFixed(1)} µs, bare ${bc.toFixed(1)} µs: bare/verity ${((bc / vc) * 100).toFixed(0)} %`,
         );
       }
     }

@@ -70,13 +70,26 @@ export class NodeBackend implements RpcBackend {
     return this.chain.log.getReceipts(blockNumber);
   }
 
-  /** A mined tx by hash: from the recent in-memory index, else from the log (decoded with its stored sender). */
+  /** A mined tx from the recent in-memory index. */
+  private recentMined(h: Hex): { tx: SignedTx; receipt: Receipt; location: TxLocation } | undefined {
+    const recent = this.chain.recentTx(h);
+    return recent && { tx: recent.tx, receipt: recent.receipt, location: { blockNumber: recent.blockNumber, blockHash: recent.blockHash, index: recent.index } };
+  }
+
+  /**
+   * A mined tx by hash: from the recent in-memory index, else from the log (decoded with its stored
+   * sender). A pooled tx is not mined: receipt polling for pending txs never reaches LevelDB.
+   */
   private async mined(hash: Hex): Promise<{ tx: SignedTx; receipt: Receipt; location: TxLocation } | undefined> {
     const h = lower(hash);
-    const recent = this.chain.recentTx(h);
-    if (recent) return { tx: recent.tx, receipt: recent.receipt, location: { blockNumber: recent.blockNumber, blockHash: recent.blockHash, index: recent.index } };
+    const recent = this.recentMined(h);
+    if (recent) return recent;
+    if (this.chain.pool.get(h) !== undefined) return undefined;
     const ptr = await this.chain.log.getTxPointer(h);
     if (!ptr) return undefined;
+    // the block may have been committed while the pointer was read: its txs are in memory by now
+    const late = this.recentMined(h);
+    if (late) return late;
     const stored = await this.chain.log.getBlock(ptr.blockNumber);
     const receipts = await this.chain.log.getReceipts(ptr.blockNumber);
     if (!stored || !receipts) return undefined;
