@@ -1,5 +1,7 @@
 // The account listing `verity devnet` prints at start, laid out as anvil prints it, so tools and
 // people that read anvil's output read ours. The keys are public (test mnemonic): devnet only.
+// Addresses are printed checksummed (EIP-55), as wallets and explorers show them.
+import { getAddress } from 'viem';
 import { DEVNET_MNEMONIC, DEVNET_NOTE, type DevnetAccount } from '../../genesis/index.ts';
 import { MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
 import type { StakeChanges } from '../devnet/stake.ts';
@@ -13,7 +15,13 @@ function formatEth(wei: bigint): string {
   return `${whole}.${frac}`;
 }
 
-export function devnetBanner(accounts: { account: DevnetAccount; balance: bigint }[], chainId: bigint): string {
+/** Where the node's JSON-RPC answers: HTTP and WebSocket share the port. */
+export interface RpcEndpoints {
+  http: string;
+  ws: string;
+}
+
+export function devnetBanner(accounts: { account: DevnetAccount; balance: bigint }[], chainId: bigint, rpc?: RpcEndpoints): string {
   const lines: string[] = [
     '',
     `  ${DEVNET_NOTE}`,
@@ -21,7 +29,7 @@ export function devnetBanner(accounts: { account: DevnetAccount; balance: bigint
     'Available Accounts',
     '==================',
     '',
-    ...accounts.map(({ account, balance }) => `(${account.index}) ${account.address} (${formatEth(balance)} ETH)`),
+    ...accounts.map(({ account, balance }) => `(${account.index}) ${getAddress(account.address)} (${formatEth(balance)} ETH)`),
     '',
     'Private Keys (devnet-only)',
     '==================',
@@ -38,6 +46,7 @@ export function devnetBanner(accounts: { account: DevnetAccount; balance: bigint
     '',
     chainId.toString(),
     '',
+    ...(rpc === undefined ? [] : ['JSON-RPC', '==================', '', `HTTP:       ${rpc.http}`, `WebSocket:  ${rpc.ws}`, '']),
   ];
   return lines.join('\n');
 }
@@ -57,7 +66,7 @@ export interface WorkersBannerInput {
 
 /** The worker list and how to submit the example task, with `verity task submit` and with cast. */
 export function devnetWorkersBanner(b: WorkersBannerInput): string {
-  const rows = b.workers.map((w) => [w.name, `(${w.account.index}) ${w.account.address}`, w.url, w.logFile]);
+  const rows = b.workers.map((w) => [w.name, `(${w.account.index}) ${getAddress(w.account.address)}`, w.url, w.logFile]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
   const rpcFlag = b.rpc === 'http://127.0.0.1:9545' ? '' : ` --rpc ${b.rpc}`;
   return [
@@ -74,7 +83,7 @@ export function devnetWorkersBanner(b: WorkersBannerInput): string {
       : [
           `Accounts ${b.stakes.unbonded.join(', ')} run no worker: their genesis stake is unbonding, so the verifier draw picks running`,
           `workers (a drawn account that never attests is slashed). To run your own worker on one, bond again first:`,
-          `  cast send --rpc-url ${b.rpc} --private-key <its key> ${MODULE_ADDRESSES.stake} "bond()" --value 100ether`,
+          `  cast send --rpc-url ${b.rpc} --private-key <its key> ${getAddress(MODULE_ADDRESSES.stake)} "bond()" --value 100ether`,
         ]),
     ...(b.stakes.bonded.length === 0 ? [] : [`Worker accounts ${b.stakes.bonded.join(', ')} were bonded back up to the genesis bond.`]),
     '',
@@ -83,7 +92,7 @@ export function devnetWorkersBanner(b: WorkersBannerInput): string {
     '',
     `node node/cli/bin.js task submit${rpcFlag} --key-file ${b.submitterKey} --spec ${b.spec} --reward 1ether --fee 0.01ether`,
     '',
-    `cast send --rpc-url ${b.rpc} --private-key ${b.submitter.privateKey} ${MODULE_ADDRESSES.task} \\`,
+    `cast send --rpc-url ${b.rpc} --private-key ${b.submitter.privateKey} ${getAddress(MODULE_ADDRESSES.task)} \\`,
     `  "submitTask(bytes,uint256,uint256,(uint32,uint32),(uint64,uint64))" 0x$(xxd -p -c0 ${b.spec}) 10000000000000000 0 "(0,0)" "(0,0)" --value 1.01ether`,
     '',
     `node node/cli/bin.js task list${rpcFlag}    # then: task show --id 1`,

@@ -8,7 +8,7 @@ import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { defaultDevnetGenesis, devnetAccounts, type DevnetAccount } from '../../genesis/index.ts';
 import { createLogger } from '../../infra/logger.ts';
-import { startNode } from '../verity-node.ts';
+import { startNode, type RunningNode } from '../verity-node.ts';
 import { runDemo } from '../devnet/demo.ts';
 import { alignDevnetStakes } from '../devnet/stake.ts';
 import { MAX_DEVNET_WORKERS, WorkerSupervisor, assignRoles, prepareWorkers, writeKeyFile } from '../devnet/workers.ts';
@@ -69,17 +69,45 @@ export function register(program: Command): void {
       if (f.solvers + f.verifiers > MAX_DEVNET_WORKERS) cmd.error(`error: --solvers + --verifiers must be at most ${MAX_DEVNET_WORKERS} (devnet accounts 1..9 are staked)`);
       if (f.exit && !f.demo) cmd.error('error: --exit goes with --demo');
       const tmp = f.tmp ? mkdtempSync(join(tmpdir(), 'verity-devnet-')) : null;
-      try {
-        await runDevnet(f, tmp);
-      } catch (e) {
-        if (tmp) rmSync(tmp, { recursive: true, force: true });
-        throw e;
+      // The temporary dir must not outlive the process however it ends: a failed startup, Ctrl-C
+      // while starting, or process.exit anywhere. A signal during startup is held until startup
+      // settles (exiting under LevelDB's open could recreate the dir) and then delivered to the
+      // devnet's own handlers; a second one exits at once.
+      const removeTmp = (): void => {
+        if (tmp) rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+      };
+      let held: NodeJS.Signals | null = null;
+      const hold = (signal: NodeJS.Signals): void => {
+        if (held !== null) process.exit(130);
+        held = signal;
+      };
+      if (tmp) {
+        process.once('exit', removeTmp);
+        process.on('SIGINT', hold);
+        process.on('SIGTERM', hold);
       }
+      const started: Started = {};
+      try {
+        await runDevnet(f, tmp, started);
+      } catch (e) {
+        await started.node?.stop();
+        removeTmp();
+        throw e;
+      } finally {
+        process.off('SIGINT', hold);
+        process.off('SIGTERM', hold);
+      }
+      if (held !== null) process.kill(process.pid, held);
     }),
   );
 }
 
-async function runDevnet(f: DevnetFlags, tmp: string | null): Promise<void> {
+/** What a failed startup must stop before its data dir can go. */
+interface Started {
+  node?: RunningNode;
+}
+
+async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): Promise<void> {
   const genesis = defaultDevnetGenesis();
   const accounts = devnetAccounts(10);
   const config = resolveConfig(f, { rpcHost: f.host, rpcPort: f.port, dataDir: tmp ?? f.datadir });
@@ -89,6 +117,7 @@ async function runDevnet(f: DevnetFlags, tmp: string | null): Promise<void> {
   const logger = createLogger('verity', config.logLevel);
 
   const node = await startNode(config, genesis, logger);
+  started.node = node;
   const roles = assignRoles(f.solvers, f.verifiers);
   const workers = await prepareWorkers(config.dataDir, accounts, roles);
   const submitter = demoSubmitter(accounts, roles.map((r) => r.index));
@@ -97,12 +126,12 @@ async function runDevnet(f: DevnetFlags, tmp: string | null): Promise<void> {
   const stakes = await alignDevnetStakes(node.url, accounts, roles.map((r) => r.index), genesis.modules.stake.bonds, logger.child({ component: 'devnet' }));
   const supervisor = new WorkerSupervisor({ rpc: node.url, workers, logger: logger.child({ component: 'workers' }), report: out });
 
-  out(devnetBanner(accounts.map((account) => ({ account, balance: genesis.alloc[account.address] ?? 0n })), genesis.chainId));
+  out(devnetBanner(accounts.map((account) => ({ account, balance: genesis.alloc[account.address] ?? 0n })), genesis.chainId, { http: node.url, ws: node.rpc.wsUrl }));
   out(`data dir: ${config.dataDir}${tmp ? ' (temporary)' : ''}`);
   const fromCwd = relative(process.cwd(), EXAMPLE_SPEC);
   const spec = fromCwd.startsWith('..') ? EXAMPLE_SPEC : fromCwd;
   out(devnetWorkersBanner({ rpc: node.url, workers, logDir: join(config.dataDir, 'workers'), submitter, submitterKey, spec, stakes }));
-  out(`rpc listening on ${node.url}`);
+  out(`rpc listening on ${node.url} (WebSocket ${node.rpc.wsUrl})`);
   supervisor.start();
 
   const demoAbort = new AbortController();

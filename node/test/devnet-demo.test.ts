@@ -39,7 +39,7 @@ describe('verity devnet --demo --exit', () => {
     pgid = undefined;
 
     // the banner: workers with their accounts, ports and logs; how to submit
-    expect(out).toMatch(/^solver-1 +\(1\) 0x70997970c51812dc3a010c7d01b50e0d17dc79c8 +http:\/\/127\.0\.0\.1:\d+ +log: .*solver-1\.log$/m);
+    expect(out).toMatch(/^solver-1 +\(1\) 0x70997970C51812dc3A010C7d01b50e0d17dc79C8 +http:\/\/127\.0\.0\.1:\d+ +log: .*solver-1\.log$/m);
     expect(out).toMatch(/^verifier-2 +\(2\) /m);
     expect(out).toMatch(/^verifier-3 +\(3\) /m);
     expect(out).toMatch(/task submit --rpc http:\/\/127\.0\.0\.1:\d+ --key-file .*account-9\.key --spec worker\/examples\/digits-mlp\.json --reward 1ether/);
