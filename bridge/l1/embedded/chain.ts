@@ -6,10 +6,11 @@ import { EventEmitter } from 'node:events';
 import { createBlock, type Block } from '@ethereumjs/block';
 import { createCustomCommon, Hardfork, Mainnet, type Common } from '@ethereumjs/common';
 import { Caches, MerkleStateManager } from '@ethereumjs/statemanager';
-import { Capability, createFeeMarket1559Tx, createLegacyTx, createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx';
+import { createFeeMarket1559Tx, createLegacyTx, createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx';
 import { Account, bytesToHex, createAddressFromString, hexToBytes } from '@ethereumjs/util';
 import { buildBlock, createVM, runTx, type RunTxResult, type VM } from '@ethereumjs/vm';
 import type { Logger } from '../../../infra/logger.ts';
+import { nativeBackend } from '../../../state-machine/tx/recover.ts';
 import { L1LogReplayError, L1RequestError, L1RpcCode } from '../errors.ts';
 import type { BlockLog, LoggedBlock, StateOp } from './block-log.ts';
 
@@ -136,7 +137,11 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
   private constructor(private readonly o: ChainOptions) {
     super();
     this.chainId = o.chainId;
-    this.common = createCustomCommon({ chainId: Number(o.chainId), name: 'verity-l1' }, Mainnet, { hardfork: Hardfork.Cancun });
+    this.common = createCustomCommon(
+      { chainId: Number(o.chainId), name: 'verity-l1' },
+      Mainnet,
+      { hardfork: Hardfork.Cancun, customCrypto: nativeEcrecover === null ? {} : { ecrecover: nativeEcrecover } },
+    );
     this.now = o.now ?? Date.now;
     for (const a of o.accounts) this.keys.set(a.address.toLowerCase(), hexToBytes(a.privateKey));
   }
@@ -186,6 +191,9 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
       { common: this.common },
     );
     const genesisHash = hex(genesis.hash());
+    if (meta !== undefined && meta.chainId !== this.chainId) {
+      throw new L1LogReplayError(`data dir holds chain ${meta.chainId}, not ${this.chainId}`, { stored: meta.chainId.toString() });
+    }
     if (meta !== undefined && meta.genesisHash !== genesisHash) {
       throw new L1LogReplayError(`data dir holds another chain: its genesis is ${meta.genesisHash}, this configuration's is ${genesisHash} (chain id, accounts or balances differ)`, {
         stored: meta.genesisHash,
@@ -371,6 +379,8 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
       const cap = req.gas ?? this.head().block.header.gasLimit;
       const first = await this.callUnqueued({ ...req, gas: cap }, tag);
       throwIfFailed(first, cap);
+      // no code ran (a plain transfer): the intrinsic gas is exact
+      if (first.execResult.executionGasUsed === 0n && first.gasRefund === 0n) return first.totalGasSpent;
       const ok = async (g: bigint) => (await this.callUnqueued({ ...req, gas: g }, tag)).execResult.exceptionError === undefined;
       // gas used before the refund is the usual answer; the 63/64 rule can push it higher
       let lo = first.totalGasSpent + first.gasRefund - 1n;
@@ -397,8 +407,9 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
     } catch (e) {
       throw new L1RequestError(L1RpcCode.invalidParams, `invalid transaction: ${message(e)}`);
     }
-    if (tx.supports(Capability.EIP155ReplayProtection) && tx.common.chainId() !== this.chainId) {
-      throw new L1RequestError(L1RpcCode.txRejected, `invalid chain id: want ${this.chainId}`);
+    const txChainId = txChain(tx);
+    if (txChainId !== null && txChainId !== this.chainId) {
+      throw new L1RequestError(L1RpcCode.txRejected, `invalid chain id ${txChainId}: this L1's is ${this.chainId}`);
     }
     if (tx.type === 3 || tx.type === 4) throw new L1RequestError(L1RpcCode.txRejected, `transaction type ${tx.type} not supported by this L1`);
     if (!tx.isSigned() || !tx.verifySignature()) throw new L1RequestError(L1RpcCode.txRejected, 'invalid signature');
@@ -594,7 +605,12 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
       throw new L1LogReplayError(`block log out of order: entry ${entry.number} after head ${parent.header.number}`);
     }
     for (const op of entry.ops) await this.applyOp(op);
-    const txs = entry.txs.map((raw) => createTxFromRLP(raw, { common: this.common }));
+    let txs: TypedTransaction[];
+    try {
+      txs = entry.txs.map((raw) => createTxFromRLP(raw, { common: this.common }));
+    } catch (e) {
+      throw new L1LogReplayError(`block ${entry.number}: a logged transaction does not decode: ${message(e)}`);
+    }
     const { record } = await this.build(parent, entry.timestamp, txs, true);
     if (record.hash !== entry.hash) {
       throw new L1LogReplayError(`block ${entry.number} replays to ${record.hash}, the log recorded ${entry.hash}`, { number: entry.number.toString() });
@@ -672,6 +688,27 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
   async idle(): Promise<void> {
     await this.exclusive(async () => undefined);
   }
+}
+
+/** ethereumjs's ecrecover contract (v 0/1, 27/28 or EIP-155; 64-byte public key) over libsecp256k1: ≈20× noble. */
+const native = nativeBackend;
+const nativeEcrecover =
+  native === null
+    ? null
+    : (msgHash: Uint8Array, v: bigint, r: Uint8Array, s: Uint8Array, chainId?: bigint): Uint8Array => {
+        const recid = v === 0n || v === 1n ? v : chainId === undefined ? v - 27n : v - (chainId * 2n + 35n);
+        if ((recid !== 0n && recid !== 1n) || r.length > 32 || s.length > 32) throw new Error('invalid signature');
+        const sig = new Uint8Array(64);
+        sig.set(r, 32 - r.length);
+        sig.set(s, 64 - s.length);
+        return native.recover(sig, Number(recid), msgHash).subarray(1);
+      };
+
+/** The chain id a transaction is signed for; null for a pre-EIP-155 legacy one (accepted, as anvil does). */
+function txChain(tx: TypedTransaction): bigint | null {
+  if ('chainId' in tx) return tx.chainId;
+  const v = tx.v ?? 0n;
+  return v >= 35n ? (v - 35n) / 2n : null;
 }
 
 function maxFee(tx: TypedTransaction): bigint {
