@@ -6,8 +6,11 @@
 //   3. bytes on disk per empty block, compact record vs the former record (msgpack block + empty
 //      receipts), projected per day at 250 ms (345,600 blocks)
 //   4. snapshot bytes per day: pointers for an unchanged state vs a full snapshot every interval
-//   5. restart time after 10^4 and 10^5 empty blocks, and what a replay from genesis would cost
-// Run: npm run bench:empty-blocks [-- --seal 2000 --restart 10000,100000 --cadence-s 10]
+//   5. restart time after 10^4 and 10^5 blocks, and what a replay from genesis would cost: mostly
+//      empty blocks, every --tx-every'th carrying --txs-per-block transfers (0: all empty), then the
+//      worst case, the head 99 blocks past the newest snapshot with --tail-txs transfers in each
+// Run: npm run bench:empty-blocks [-- --seal 2000 --restart 10000,100000 --cadence-s 10 --tx-every 1000
+//      --txs-per-block 200 --tail-txs 200 --only restart]
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +25,7 @@ import { Sequencer } from '../node/sequencer/sequencer.ts';
 import { openDb, type Db } from '../node/store/event-log.ts';
 import { keys, u64 } from '../node/store/keys.ts';
 import { DEFAULT_POOL_LIMITS } from '../node/txpool/pool.ts';
+import { signTx } from '../node/devnet/sign-tx.ts';
 
 const BLOCKS_PER_DAY = 345_600;
 const SNAPSHOT_INTERVAL = DEFAULT_CONFIG.snapshotInterval;
@@ -33,6 +37,13 @@ function arg(name: string, fallback: string): string {
 const SEAL_BLOCKS = Number(arg('seal', '2000'));
 const RESTART_SIZES = arg('restart', '10000,100000').split(',').map(Number);
 const CADENCE_S = Number(arg('cadence-s', '10'));
+const TX_EVERY = Number(arg('tx-every', '1000'));
+const TXS_PER_BLOCK = Number(arg('txs-per-block', '200'));
+const TAIL_TXS = Number(arg('tail-txs', '200'));
+/** 'restart' runs part 5 only */
+const ONLY = arg('only', '');
+const SINK = '0x000000000000000000000000000000000000dead';
+const GWEI = 10n ** 9n;
 
 const genesis = defaultDevnetGenesis();
 const sequencerKey = hexToBytes(devnetAccounts(1)[0].privateKey);
@@ -194,6 +205,34 @@ async function cadence(): Promise<void> {
   );
 }
 
+/** Transfers from the 10 funded devnet accounts (devnet-only keys), nonces in order per sender. */
+class Transfers {
+  private readonly keys = devnetAccounts(10).map((a) => hexToBytes(a.privateKey));
+  private readonly nonces = this.keys.map(() => 0n);
+  private turn = 0;
+
+  next(count: number): Uint8Array[] {
+    return Array.from({ length: count }, () => {
+      const s = this.turn++ % this.keys.length;
+      const f = { chainId: genesis.chainId, nonce: this.nonces[s]++, to: SINK, value: 1n, gasLimit: 21_000n, maxFeePerGas: 1000n * GWEI, maxPriorityFeePerGas: GWEI } as const;
+      return signTx(f, this.keys[s]);
+    });
+  }
+}
+
+/** Seals `count` blocks; every `txEvery`'th carries `perBlock` transfers (txEvery 0: all empty). Returns the transfers mined. */
+async function sealMixed(chain: Chain, count: number, txEvery: number, perBlock: number, transfers: Transfers): Promise<number> {
+  let mined = 0;
+  for (let i = 1; i <= count; i++) {
+    const want = txEvery > 0 && i % txEvery === 0 ? perBlock : 0;
+    if (want > 0) await Promise.all(transfers.next(want).map((raw) => chain.submit(raw)));
+    const b = await chain.seal();
+    if (b === null || b.transactions.length !== want) throw new Error(`block ${i}: expected ${want} txs, got ${b?.transactions.length}`);
+    mined += want;
+  }
+  return mined;
+}
+
 /** Five restarts (Chain.open: genesis check, newest snapshot, tail replay, journal): median ms and blocks replayed. */
 async function timeRestarts(dir: string, root: string): Promise<{ medianMs: number; replayed: number; chain: Chain }> {
   const opens: number[] = [];
@@ -209,15 +248,16 @@ async function timeRestarts(dir: string, root: string): Promise<{ medianMs: numb
 
 async function restart(count: number): Promise<void> {
   const dir = tempDir();
+  const transfers = new Transfers();
   let chain = await Chain.open(options(dir));
   const t0 = performance.now();
-  await sealEmpty(chain, count);
+  const mined = await sealMixed(chain, count, TX_EVERY, TXS_PER_BLOCK, transfers);
   const sealS = (performance.now() - t0) / 1000;
   const head = chain.headHeaderNow();
   await chain.close();
   const atPoint = await timeRestarts(dir, head.stateRoot);
-  // the worst case: the head 99 blocks past the newest snapshot record
-  await sealEmpty(atPoint.chain, SNAPSHOT_INTERVAL - 1);
+  // the worst case: the head 99 blocks past the newest snapshot record, each of them carrying transfers
+  const tailMined = await sealMixed(atPoint.chain, SNAPSHOT_INTERVAL - 1, TAIL_TXS > 0 ? 1 : 0, TAIL_TXS, transfers);
   const tail = atPoint.chain.headHeaderNow();
   await atPoint.chain.close();
   const worst = await timeRestarts(dir, tail.stateRoot);
@@ -227,9 +267,11 @@ async function restart(count: number): Promise<void> {
   const fullMs = performance.now() - t;
   if (full.state.root() !== tail.stateRoot) throw new Error('replay from genesis reached another root');
   await chain.close();
+  const what = mined > 0 ? `blocks (${fmt(count / TX_EVERY, 0)} of them with ${TXS_PER_BLOCK} transfers, ${mined} in all; the rest empty)` : 'empty blocks';
   console.log(
-    `5. restart after ${count.toLocaleString('en-US')} empty blocks (sealed in ${fmt(sealS)} s, ${fmt((sealS * 1000) / count, 2)} ms each): ` +
-      `median ${fmt(atPoint.medianMs)} ms (replayed ${atPoint.replayed}); ${SNAPSHOT_INTERVAL - 1} blocks later ${fmt(worst.medianMs)} ms ` +
+    `5. restart after ${count.toLocaleString('en-US')} ${what}, sealed in ${fmt(sealS)} s (${fmt((sealS * 1000) / count, 2)} ms each): ` +
+      `at a snapshot point median ${fmt(atPoint.medianMs)} ms (replayed ${atPoint.replayed}); ` +
+      `${SNAPSHOT_INTERVAL - 1} blocks later${tailMined > 0 ? `, each with ${TAIL_TXS} transfers (${tailMined})` : ''}, ${fmt(worst.medianMs)} ms ` +
       `(replayed ${worst.replayed}); replay from genesis instead: ${fmt(fullMs / 1000, 2)} s`,
   );
 }
@@ -237,8 +279,10 @@ async function restart(count: number): Promise<void> {
 async function main(): Promise<void> {
   console.log(`node ${process.version}, devnet genesis, snapshot interval ${SNAPSHOT_INTERVAL}, ${new Date().toISOString()}`);
   try {
-    await sealAndStore();
-    await cadence();
+    if (ONLY !== 'restart') {
+      await sealAndStore();
+      await cadence();
+    }
     for (const n of RESTART_SIZES) await restart(n);
   } finally {
     for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
