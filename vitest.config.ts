@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // libp2p needs Promise.withResolvers, which Node 20 lacks
+    setupFiles: ['node/network/polyfill.ts'],
   },
 });

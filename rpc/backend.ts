@@ -52,6 +52,8 @@ export interface SyncStatus {
   targetNumber: bigint;
   pendingTxs: number;
   snapshotNumber: bigint | null;
+  /** connected p2p peers; absent when the node runs without the network */
+  peers?: number;
 }
 
 export interface FeeHistory {

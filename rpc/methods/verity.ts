@@ -19,6 +19,8 @@ export const verityMethods: MethodTable = {
       targetNumber: qty(s.targetNumber),
       pendingTxs: s.pendingTxs,
       snapshotNumber: s.snapshotNumber === null ? null : qty(s.snapshotNumber),
+      distance: qty(s.targetNumber > s.headNumber ? s.targetNumber - s.headNumber : 0n),
+      peers: s.peers ?? null,
     };
   }),
   verity_getProof: method([req('key', data), opt('block', blockRef, 'latest')], async ({ backend }, key, ref) => {
