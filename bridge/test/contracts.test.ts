@@ -285,7 +285,56 @@ for (const target of l1Targets()) {
         expect(await pub.getBalance({ address: L1_RECIPIENT })).toBe(before + parseEther('1'));
       });
 
-      it('BatchInbox takes batches from the batcher only, as calldata, and logs their hash', async () => {
+      it('OutputOracle: a root the guardian deleted never finalizes, and nothing proven against it is paid', async () => {
+      const w: Withdrawal = { nonce: 4n, l2Sender: L2_RECIPIENT, l1Recipient: L1_RECIPIENT, token: zeroAddress, amount: 1234n };
+      const leaves = [withdrawalHash(w)];
+      const wRoot = withdrawalsRoot(leaves);
+      const stateRoot = keccak256(toHex('state 40'));
+      const blockHash = keccak256(toHex('block 40'));
+      const root40 = outputRoot(stateRoot, wRoot, blockHash);
+      const propose = (n: bigint, r: Hex) => encodeFunctionData({ abi: outputOracleAbi, functionName: 'proposeOutput', args: [n, r] });
+      const prove = (n: bigint, bh: Hex) =>
+        encodeFunctionData({ abi: portalAbi, functionName: 'proveWithdrawal', args: [n, stateRoot, wRoot, bh, w, 0n, withdrawalProof(leaves, 0)] });
+      const finalize = encodeFunctionData({ abi: portalAbi, functionName: 'finalizeWithdrawal', args: [w] });
+      const isFinalized = (n: bigint) => pub.readContract({ address: oracle, abi: outputOracleAbi, functionName: 'isFinalized', args: [n] });
+
+      // proving against a root that was never posted reverts
+      expect(await revertName(user, portal, portalAbi, prove(40n, blockHash))).toBe('OutputNotFound');
+      expect(await revertName(guardian, oracle, outputOracleAbi, encodeFunctionData({ abi: outputOracleAbi, functionName: 'deleteOutput', args: [40n] }))).toBe('OutputNotFound');
+
+      await send(proposer, oracle, propose(40n, root40));
+      await send(stranger, portal, prove(40n, blockHash));
+      const del = await send(guardian, oracle, encodeFunctionData({ abi: outputOracleAbi, functionName: 'deleteOutput', args: [40n] }));
+      expect(decodeEventLog({ abi: outputOracleAbi, data: del.logs[0].data, topics: del.logs[0].topics })).toEqual({
+        eventName: 'OutputDeleted',
+        args: { l2BlockNumber: 40n, outputRoot: root40 },
+      });
+      // the deleted number stays used: latestBlockNumber does not go back
+      expect(await pub.readContract({ address: oracle, abi: outputOracleAbi, functionName: 'latestBlockNumber' })).toBe(40n);
+
+      // a later root is posted and finalizes; the deleted one never does
+      const blockHash50 = keccak256(toHex('block 50'));
+      await send(proposer, oracle, propose(50n, outputRoot(stateRoot, wRoot, blockHash50)));
+      await elapse(WINDOW + 1n);
+      expect(await isFinalized(50n)).toBe(true);
+      expect(await isFinalized(40n)).toBe(false);
+
+      // the proof against the deleted root cannot be finalized, and cannot be made again against it
+      expect(await revertName(user, portal, portalAbi, finalize)).toBe('ProvenOutputDeleted');
+      expect(await revertName(user, portal, portalAbi, prove(40n, blockHash))).toBe('OutputNotFound');
+      const [provenRoot, provenBlock] = await pub.readContract({ address: portal, abi: portalAbi, functionName: 'provenWithdrawals', args: [leaves[0]] });
+      expect([provenRoot, provenBlock]).toEqual([root40, 40n]);
+      expect(await pub.readContract({ address: portal, abi: portalAbi, functionName: 'finalizedWithdrawals', args: [leaves[0]] })).toBe(false);
+      const paidBefore = await pub.getBalance({ address: L1_RECIPIENT });
+      // a transaction forced through anyway reverts and pays nothing
+      const forced = await wallet(user)
+        .sendTransaction({ account: user, chain: foundry, to: portal, data: finalize, gas: 200_000n })
+        .then((hash) => pub.waitForTransactionReceipt({ hash }));
+      expect(forced.status).toBe('reverted');
+      expect(await pub.getBalance({ address: L1_RECIPIENT })).toBe(paidBefore);
+    });
+
+    it('BatchInbox takes batches from the batcher only, as calldata, and logs their hash', async () => {
         const batch = toHex(new TextEncoder().encode('a batch of L2 blocks'));
         const data = encodeFunctionData({ abi: batchInboxAbi, functionName: 'submitBatch', args: [batch] });
         expect(await revertName(user, inbox, batchInboxAbi, data)).toBe('NotBatcher');
