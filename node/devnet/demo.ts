@@ -98,6 +98,11 @@ export function describeEvent(e: TaskEvent, task: ChainTask, who: (address: stri
       return `refunded ${ether(e.args.amount)} to ${who(e.args.submitter)}`;
     case 'DisputeResolved':
       return `dispute ${e.args.disputeId} resolved: ${e.args.solverWon ? 'solver' : 'challenger'} won`;
+    case 'LossesReported': {
+      const n = e.args.steps.length;
+      const last = new Float32Array(new Uint32Array([e.args.lossBits[n - 1] ?? 0]).buffer)[0];
+      return `${who(e.args.reporter)} published ${n} loss value(s); at step ${e.args.steps[n - 1] ?? '?'} the loss is ${last.toPrecision(4)}`;
+    }
     case 'TaskFinalized':
       return `finalized: ${who(e.args.solver)} paid ${ether(e.args.reward)}; ${e.args.attesters} attesting verifier(s) paid ${ether(e.args.feePerVerifier)} each`;
   }
@@ -116,6 +121,8 @@ export interface DemoOptions {
   names: ReadonlyMap<string, string>;
   print: (line: string) => void;
   signal?: AbortSignal;
+  /** called with the task id once it is submitted */
+  onSubmitted?: (taskId: bigint) => void;
 }
 
 /** Submits the task and prints its life until it ends; resolves how it ended (null if aborted). */
@@ -138,6 +145,7 @@ export async function runDemo(o: DemoOptions): Promise<{ taskId: bigint; end: Ta
     commitBlocks: 0n,
     windowBlocks: o.windowBlocks,
   });
+  o.onSubmitted?.(sub.taskId);
   const task = await client.getTask(sub.taskId);
   o.print(`demo: task ${sub.taskId} (${o.specFile}, ${task.steps} steps) in tx ${sub.txHash}; following it (window ${task.windowBlocks} blocks)`);
   const ended = await followTasks(
