@@ -1,8 +1,10 @@
 // `verity trace --spec FILE --step t [--op j] [--out DIR] [--tensors]`: re-executes step t from
 // C_{t-1} (the newest checkpoint in --out at or before it, replayed forward; C_0 without a store)
-// and prints opRoot_t with every op record, or one op with the proofs a referee needs.
+// and prints opRoot_t with every op record, or one op with the proofs a referee needs: as a table
+// for people, or with --json as one JSON line for tools.
 import type { Command } from 'commander';
 import { bytesToHex, hexToBytes, type Bytes } from '../../state-machine/crypto/hash.ts';
+import type { Hex } from '../../state-machine/crypto/hash.ts';
 import type { MerkleProof } from '../../state-machine/merkle/tree.ts';
 import { getBackend, type BackendName } from '../../state-machine/repops/backend.ts';
 import { tensorHashHex } from '../../state-machine/repops/tensor-hash.ts';
@@ -11,11 +13,12 @@ import { specHashHex } from '../../state-machine/training/spec-validate.ts';
 import { TrainingError } from '../../state-machine/training/errors.ts';
 import { CheckpointStore } from '../store/checkpoint-store.ts';
 import { loadSpecDataset, type CommittedDataset } from '../datasets/load.ts';
-import { checkpointProof, opLeafProof, reexecuteStep, sampleProof, tensorProofIn, type StepTrace } from '../trainer/reexecute.ts';
+import { checkpointProof, opLeafProof, reexecuteStep, sampleProof, tensorProofIn, type OpRecord, type StepTrace } from '../trainer/reexecute.ts';
 import { readSpecFile } from '../trainer/spec-file.ts';
 import { stateAt } from '../trainer/state-at.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { parseBackend, parseNonNegativeInt, runCommand } from './common.ts';
+import { traceTable } from './trace-table.ts';
 
 export interface TraceCommandOptions {
   spec: string;
@@ -24,17 +27,46 @@ export interface TraceCommandOptions {
   out?: string;
   backend: BackendName;
   tensors?: boolean;
+  /** one JSON line instead of the table */
+  json?: boolean;
 }
 
-const proofJson = (p: MerkleProof) => ({ index: p.index, siblings: p.siblings.map((s: Bytes) => bytesToHex(s)) });
+export type ProofJson = { index: number; siblings: Hex[] };
+export type TensorJson = { dtype: string; shape: number[]; hash: Hex; dataBase64?: string };
 
-function tensorJson(t: Tensor, withData: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { dtype: t.dtype, shape: t.shape, hash: tensorHashHex(t) };
+/** What `verity trace` reports (the --json line). */
+export type TraceResult = {
+  step: number;
+  replayedFrom: { step: number; root?: Hex };
+  prevStateRoot: Hex;
+  stateRoot: Hex;
+  opRoot: Hex;
+  datasetRoot: Hex;
+  opCount: number;
+  loss: number;
+  checkpoint?: { traceRoot: Hex; committed: Hex; matches: boolean; proof: ProofJson };
+  /** every op's record with its output's shape (without --op) */
+  ops?: (OpRecord & { shape: number[] })[];
+  /** one op with its proofs (with --op) */
+  op?: OpDetail;
+};
+
+export type OpDetail = Omit<OpRecord, 'inputs'> & {
+  leaf: Hex;
+  leafProof: ProofJson;
+  inputs: { ref: OpRecord['inputs'][number]; tensor: TensorJson; proof?: ProofJson; against?: string; samples?: { index: number; x: Hex; y: Hex; proof: ProofJson }[] }[];
+  output: TensorJson;
+};
+
+const proofJson = (p: MerkleProof): ProofJson => ({ index: p.index, siblings: p.siblings.map((s: Bytes) => bytesToHex(s)) });
+
+function tensorJson(t: Tensor, withData: boolean): TensorJson {
+  const out: TensorJson = { dtype: t.dtype, shape: [...t.shape], hash: tensorHashHex(t) };
   if (withData) out.dataBase64 = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64');
   return out;
 }
 
-function opDetail(trace: StepTrace, prev: Tensor[], ds: CommittedDataset, j: number, withData: boolean): Record<string, unknown> {
+function opDetail(trace: StepTrace, prev: Tensor[], ds: CommittedDataset, j: number, withData: boolean): OpDetail {
   if (!Number.isSafeInteger(j) || j < 0 || j >= trace.records.length) {
     throw new TrainingError('BAD_INPUT_REF', `op ${j} outside 0..${trace.records.length - 1}`);
   }
@@ -70,7 +102,7 @@ function opDetail(trace: StepTrace, prev: Tensor[], ds: CommittedDataset, j: num
   };
 }
 
-export function runTrace(opts: TraceCommandOptions): Record<string, unknown> {
+export function runTrace(opts: TraceCommandOptions): TraceResult {
   const { spec, baseDir } = readSpecFile(opts.spec);
   if (opts.step < 1 || opts.step > spec.steps) throw new TrainingError('STEP_RANGE', `step ${opts.step} outside 1..${spec.steps}`);
   const dataset = loadSpecDataset(spec, baseDir);
@@ -78,8 +110,9 @@ export function runTrace(opts: TraceCommandOptions): Record<string, unknown> {
   const backend = getBackend(opts.backend, (reason) => log.warn({ requested: opts.backend, using: 'ts' }, reason));
   const store = opts.out === undefined ? undefined : new CheckpointStore(opts.out);
   const prev = stateAt(spec, dataset, backend, opts.step - 1, store);
-  const trace = reexecuteStep({ spec, dataset, backend, prevState: prev.state, step: opts.step, keepTensors: opts.op !== undefined });
-  const result: Record<string, unknown> = {
+  // the step's outputs are held by the step run either way; keeping them costs no copy
+  const trace = reexecuteStep({ spec, dataset, backend, prevState: prev.state, step: opts.step, keepTensors: true });
+  const result: TraceResult = {
     step: opts.step,
     replayedFrom: prev.from,
     prevStateRoot: trace.prevStateRoot,
@@ -95,7 +128,7 @@ export function runTrace(opts: TraceCommandOptions): Record<string, unknown> {
     const proof = checkpointProof(spec, manifest.checkpoints.map((c) => hexToBytes(c.root)), opts.step);
     result.checkpoint = { traceRoot: manifest.traceRoot, committed: ckpt.root, matches: ckpt.root === trace.stateRoot, proof: proofJson(proof.proof) };
   }
-  if (opts.op === undefined) result.ops = trace.records;
+  if (opts.op === undefined) result.ops = trace.records.map((r, j) => ({ ...r, shape: [...(trace.outputs as Tensor[])[j].shape] }));
   else result.op = opDetail(trace, prev.state, dataset, opts.op, opts.tensors === true);
   return result;
 }
@@ -110,5 +143,6 @@ export function register(program: Command): void {
     .option('--out <dir>', 'checkpoint store written by `verity train --out`')
     .option('--backend <name>', 'RepOps backend: ts | native', parseBackend, 'native')
     .option('--tensors', 'with --op: include tensor bytes (base64, little-endian)')
-    .action((opts: TraceCommandOptions) => runCommand(true, () => runTrace(opts)));
+    .option('--json', 'print one JSON line (roots, every op record, proofs) instead of the table')
+    .action((opts: TraceCommandOptions) => runCommand(opts.json === true, () => (opts.json ? runTrace(opts) : traceTable(runTrace(opts)))));
 }

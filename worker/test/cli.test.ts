@@ -33,7 +33,7 @@ describe('verity train / trace', () => {
     for (const k of ['traceRoot', 'modelHash']) expect(r[k]).toMatch(/^0x[0-9a-f]{64}$/);
     expect(typeof r.testAccuracy).toBe('number');
 
-    const t = JSON.parse(verity('trace', '--spec', specFile, '--step', '20', '--out', out, '--backend', 'ts')) as {
+    const t = JSON.parse(verity('trace', '--spec', specFile, '--step', '20', '--out', out, '--backend', 'ts', '--json')) as {
       replayedFrom: { step: number };
       stateRoot: string;
       opRoot: string;
