@@ -18,6 +18,7 @@ import {
   nextBlockEnv,
   type Address,
   type Block,
+  type BlockHeader,
   type CallMsg,
   type CallResult,
   type ChainState,
@@ -34,6 +35,18 @@ import { QueryError } from './errors.ts';
 const DEFAULT_TIP = 1_000_000_000n;
 /** eth_getLogs never returns more than this (the RPC server may cap lower). */
 const MAX_LOGS = 10_000;
+/** How many of the newest blocks the in-memory log index covers (what log pollers ask for). */
+const TIP_LOG_BLOCKS = 256n;
+/** eth_call results kept per head block, and the largest calldata / return data kept. */
+const CALL_CACHE_ENTRIES = 1024;
+const CALL_CACHE_MAX_BYTES = 4096;
+
+/** A block with logs near the tip: which addresses and topics its logs carry (lower case). */
+interface TipLogBlock {
+  n: bigint;
+  addresses: Set<string>;
+  topics: Set<string>;
+}
 
 function lower(a: string): Hex {
   return a.toLowerCase() as Hex;
@@ -44,9 +57,57 @@ export class NodeBackend implements RpcBackend {
   readonly clientVersion = `verity/v0.1.0/node-${process.version}`;
   readonly events: EventEmitter;
 
+  /** blocks with logs among the newest TIP_LOG_BLOCKS, ascending; covers every block from tipFrom to tipTo */
+  private readonly tipLogs: TipLogBlock[] = [];
+  private tipFrom: bigint | null = null;
+  private tipTo: bigint | null = null;
+  /** eth_call results at the head header they were computed under (a view polled every block runs once per block) */
+  private readonly callCache = new Map<string, CallResult>();
+  private callCacheHead: BlockHeader | null = null;
+
   constructor(private readonly chain: Chain) {
     this.chainId = chain.genesis.chainId;
     this.events = chain.events;
+    chain.events.on('block', (block: Block, receipts: Receipt[]) => this.indexTipLogs(block.header.number, receipts));
+  }
+
+  /** Keeps which of the newest blocks have logs, so eth_getLogs over the tip needs no LevelDB index scan. */
+  private indexTipLogs(n: bigint, receipts: Receipt[]): void {
+    if (this.tipTo === null || n !== this.tipTo + 1n) {
+      // first block seen, or a gap: start over from this block
+      this.tipLogs.length = 0;
+      this.tipFrom = n;
+    }
+    this.tipTo = n;
+    const addresses = new Set<string>();
+    const topics = new Set<string>();
+    for (const r of receipts) {
+      for (const l of r.logs) {
+        addresses.add(l.address.toLowerCase());
+        for (const t of l.topics) topics.add(t.toLowerCase());
+      }
+    }
+    if (addresses.size > 0) this.tipLogs.push({ n, addresses, topics });
+    const floor = n - TIP_LOG_BLOCKS + 1n;
+    if (this.tipFrom !== null && this.tipFrom < floor) {
+      this.tipFrom = floor;
+      let drop = 0;
+      while (drop < this.tipLogs.length && this.tipLogs[drop].n < floor) drop++;
+      if (drop > 0) this.tipLogs.splice(0, drop);
+    }
+  }
+
+  /** Blocks in [from, to] whose logs may match, from the tip index; undefined when the range is not all covered. */
+  private tipCandidates(from: bigint, to: bigint, addresses: Set<Hex>, topics: (Set<Hex> | null)[]): bigint[] | undefined {
+    if (this.tipFrom === null || this.tipTo === null || from < this.tipFrom || to > this.tipTo) return undefined;
+    const out: bigint[] = [];
+    for (const b of this.tipLogs) {
+      if (b.n < from || b.n > to) continue;
+      if (addresses.size > 0 && ![...addresses].some((a) => b.addresses.has(a))) continue;
+      if (!topics.every((t) => t === null || t.size === 0 || [...t].some((x) => b.topics.has(x)))) continue;
+      out.push(b.n);
+    }
+    return out;
   }
 
   headNumber(): bigint {
@@ -116,7 +177,10 @@ export class NodeBackend implements RpcBackend {
     const topics = filter.topics.map((t) => (t === null ? null : new Set(t.map(lower))));
     // Candidate blocks from the cheapest index that applies; every log is still matched exactly.
     let blocks: bigint[];
-    if (addresses.size > 0) {
+    const tip = this.tipCandidates(from, to, addresses, topics);
+    if (tip !== undefined) {
+      blocks = tip;
+    } else if (addresses.size > 0) {
       const found = new Set<bigint>();
       for (const a of addresses) for (const n of await this.chain.log.blocksWithLogs(from, to, { address: a })) found.add(n);
       blocks = [...found].sort((x, y) => (x < y ? -1 : 1));
@@ -183,7 +247,23 @@ export class NodeBackend implements RpcBackend {
 
   async call(msg: CallMsg, tag: BlockTag): Promise<CallResult> {
     const env = await this.env(tag);
-    return (await this.state(tag)).call(msg, env);
+    const state = await this.state(tag);
+    // at the head (not 'pending', whose env has the clock's timestamp) a call's result depends only
+    // on the message and the head block: repeated views are answered once per block
+    const head = this.chain.headHeaderNow();
+    if (tag === 'pending' || env.number !== head.number || state !== this.chain.headState()) return state.call(msg, env);
+    const data = msg.data ?? new Uint8Array(0);
+    if (data.length > CALL_CACHE_MAX_BYTES) return state.call(msg, env);
+    if (this.callCacheHead !== head) {
+      this.callCache.clear();
+      this.callCacheHead = head;
+    }
+    const key = `${msg.from ?? ''}|${msg.to ?? ''}|${msg.value ?? ''}|${msg.gas ?? ''}|${bytesToHex(data)}`.toLowerCase();
+    const hit = this.callCache.get(key);
+    if (hit) return hit;
+    const result = state.call(msg, env);
+    if (result.returnData.length <= CALL_CACHE_MAX_BYTES && this.callCache.size < CALL_CACHE_ENTRIES) this.callCache.set(key, result);
+    return result;
   }
 
   async estimateGas(msg: CallMsg, tag: BlockTag): Promise<bigint> {

@@ -110,6 +110,29 @@ describe('node over JSON-RPC', () => {
     expect(await at(first.blockNumber - 1n)).toBe(genesisBond);
   });
 
+  it('answers eth_getLogs over the newest blocks from memory as from the LevelDB index, and eth_call at latest per new block', async () => {
+    const stake = MODULE_ADDRESSES.stake;
+    const wallet = createWalletClient({ chain, transport: http(node.url), account: privateKeyToAccount(accts[1].privateKey) });
+    const total = () => client.readContract({ address: stake, abi: stakeAbi, functionName: 'totalStaked' });
+    const before = await total();
+    expect(await total()).toBe(before); // the same view again at the same head
+    const hash = await wallet.writeContract({ address: stake, abi: stakeAbi, functionName: 'bond', value: parseEther('1') });
+    const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 50 });
+    // the next head's state, not the previous head's answer
+    expect(await total()).toBe(before + parseEther('1'));
+    const n = receipt.blockNumber;
+    // from block 0: the LevelDB index (block 0 predates what the node indexed in memory); near the tip: memory
+    const fromIndex = await client.getContractEvents({ address: stake, abi: stakeAbi, eventName: 'Bonded', fromBlock: 0n, toBlock: n });
+    const fromTip = await client.getContractEvents({ address: stake, abi: stakeAbi, eventName: 'Bonded', fromBlock: n - 1n, toBlock: 'latest' });
+    expect(fromTip).toHaveLength(1);
+    expect(fromTip[0]).toEqual(fromIndex[fromIndex.length - 1]);
+    expect(fromTip[0].transactionHash).toBe(hash);
+    const byStaker = await client.getContractEvents({ abi: stakeAbi, eventName: 'Bonded', args: { staker: accts[1].address }, fromBlock: n, toBlock: n });
+    expect(byStaker).toHaveLength(1);
+    expect(await client.getContractEvents({ abi: stakeAbi, eventName: 'Bonded', args: { staker: accts[2].address }, fromBlock: n, toBlock: n })).toHaveLength(0);
+    expect(await client.getLogs({ address: TO, fromBlock: n - 1n })).toHaveLength(0);
+  });
+
   it('group-commits the journal writes of one JSON-RPC batch', async () => {
     const key = hexToBytes(accts[0].privateKey);
     const start = await client.getTransactionCount({ address: accts[0].address, blockTag: 'pending' });
