@@ -5,7 +5,7 @@
 // polls receipts (batches of 500) while it sends, until every one has a receipt. Several load shapes
 // (--shapes): the default 400 × 50, "few senders, long bursts" (16 × 750) and "many senders"
 // (400 × 30). Reports the median of the runs, the median block interval and the ratio to anvil.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -65,12 +65,19 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /** `verity devnet` also starts solver and verifier worker processes; the bench runs the node without them unless asked. */
 let DEVNET_WORKERS: string[] = ['--solvers', '0', '--verifiers', '0'];
+/** ...and, where it has one, an embedded L1 with the batcher and proposer; the bench runs without it unless asked. */
+let DEVNET_L1: string[] = devnetHasL1() ? ['--no-l1'] : [];
+
+function devnetHasL1(): boolean {
+  const help = spawnSync(process.execPath, [join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--help'], { encoding: 'utf8' });
+  return help.stdout.includes('--no-l1');
+}
 
 async function startVerity(recoverWorkers: number, profileDir: string | undefined): Promise<Target> {
   const prof = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   const child = spawn(
     process.execPath,
-    [...prof, join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', '--recover-workers', String(recoverWorkers), ...DEVNET_WORKERS],
+    [...prof, join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', '--recover-workers', String(recoverWorkers), ...DEVNET_WORKERS, ...DEVNET_L1],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const m = await waitForLine(child, /rpc listening on (http:\/\/\S+)/, 'verity devnet');
@@ -165,6 +172,7 @@ interface Opts {
   anvil: boolean;
   profile?: string;
   devnetWorkers: boolean;
+  devnetL1: boolean;
   readers: string;
 }
 
@@ -243,10 +251,12 @@ async function main(): Promise<void> {
     .option('--no-anvil', 'skip the anvil comparison')
     .option('--profile <dir>', 'write a V8 CPU profile of each verity node run into this directory')
     .option('--devnet-workers', "keep the devnet's solver and verifier worker processes (default: none, the node alone)", false)
+    .option('--devnet-l1', "keep the devnet's embedded L1, batcher and proposer (default: without them, the node alone)", false)
     .option('--readers <n>', 'read loops beside the load (receipt, balance, eth_call, eth_getLogs in turn, one request at a time each)', '0')
     .parse()
     .opts<Opts>();
   if (o.devnetWorkers) DEVNET_WORKERS = [];
+  if (o.devnetL1) DEVNET_L1 = [];
   const all: Record<string, Shape> = {
     default: { name: 'default', senders: Number(o.senders), perSender: Number(o.perSender), order: 'interleave' },
     bursts: { name: 'few senders, long bursts', senders: 16, perSender: 750, order: 'burst' },

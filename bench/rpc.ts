@@ -4,7 +4,7 @@
 // fastify JSON-RPC handler that answers a constant (bench/rpc-bare.ts, its own process), with 2 and
 // 16 keep-alive connections from a node:http load loop, ROUNDS rounds (median) of SECONDS each,
 // targets interleaved within a round; reports the ratio verity / bare fastify.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -234,7 +234,11 @@ async function hostile(url: string): Promise<void> {
 }
 
 async function compare(): Promise<void> {
-  const verity = await startChild([join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', ...(process.env.BENCH_DEVNET_WORKERS === '1' ? [] : ['--solvers', '0', '--verifiers', '0'])]);
+  // the node alone: without the devnet's worker processes and, where it has one, its embedded L1
+  // (BENCH_DEVNET_WORKERS=1 / BENCH_DEVNET_L1=1 keep them)
+  const help = spawnSync(process.execPath, [join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--help'], { encoding: 'utf8' }).stdout;
+  const noL1 = help.includes('--no-l1') && process.env.BENCH_DEVNET_L1 !== '1' ? ['--no-l1'] : [];
+  const verity = await startChild([join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', ...noL1, ...(process.env.BENCH_DEVNET_WORKERS === '1' ? [] : ['--solvers', '0', '--verifiers', '0'])]);
   let bare: { url: string; child: ChildProcess } | undefined;
   try {
     bare = await startChild(['--import', 'tsx', join(import.meta.dirname, 'rpc-bare.ts')]);
