@@ -4,6 +4,7 @@ import type { Genesis } from '../genesis/index.ts';
 import { startRpcServer, type RpcServer } from '../rpc/index.ts';
 import { hexToBytes } from '../state-machine/crypto/hash.ts';
 import { NodeBackend } from './backend.ts';
+import { dashboardHttp } from './dashboard/plugin.ts';
 import { withRollupConfig } from './rollup/backend.ts';
 import { attachRollup, type AttachedRollup, type NodeRollupOptions } from './rollup/attach.ts';
 import { Chain } from './chain/chain.ts';
@@ -54,7 +55,8 @@ export async function startNode(
   const backend = withRollupConfig(net ? networkBackend(chain, net) : new NodeBackend(chain), genesis);
   let rpc: RpcServer;
   try {
-    rpc = await startRpcServer({ backend, host: config.rpcHost, port: config.rpcPort, logger, feeVault: genesis.modules.accounts.feeVault });
+    const http = dashboardHttp({ genesis, logger, l1Rpc: l1?.l1Rpc ?? null });
+    rpc = await startRpcServer({ backend, host: config.rpcHost, port: config.rpcPort, logger, feeVault: genesis.modules.accounts.feeVault, http });
   } catch (e) {
     await chain.close();
     await net?.stop();

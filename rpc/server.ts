@@ -2,7 +2,7 @@
 // path, Prometheus metrics on /metrics. Loopback by default; close() stops everything it started.
 import cors from '@fastify/cors';
 import websocket from '@fastify/websocket';
-import Fastify, { LogController, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault, type RouteHandlerMethod } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { WebSocket } from 'ws';
 import { createLogger, type Logger } from '../infra/logger.ts';
@@ -41,6 +41,8 @@ export interface RpcServerOptions {
   wsPingIntervalMs?: number;
   /** where fees go, reported as each block's `miner` (default: the devnet fee vault) */
   feeVault?: Address;
+  /** more HTTP routes on this port (the node's dashboard); `page` answers a plain GET / (WebSocket upgrades stay JSON-RPC) */
+  http?: { routes(app: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>): void | Promise<void>; page?: RouteHandlerMethod };
 }
 
 export interface RpcServer {
@@ -120,6 +122,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   }
   await app.register(websocket, { options: { maxPayload: o.maxBodyBytes } });
 
+  if (options.http) await options.http.routes(app);
   app.post('/', async (req, reply) => {
     const text = typeof req.body === 'string' ? req.body : '';
     const out = await dispatcher.handleText(text, baseCtx);
@@ -130,8 +133,8 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   app.route({
     method: 'GET',
     url: '/',
-    handler: async (_req, reply) =>
-      reply.code(405).type('application/json').send(rpcErrorBody(RpcCode.invalidRequest, 'use POST for JSON-RPC over HTTP, or a WebSocket')),
+    handler: options.http?.page ?? (async (_req, reply) =>
+      reply.code(405).type('application/json').send(rpcErrorBody(RpcCode.invalidRequest, 'use POST for JSON-RPC over HTTP, or a WebSocket'))),
     wsHandler: (socket: WebSocket) => serveSocket(socket),
   });
 
