@@ -3,7 +3,7 @@
 // optional durable block log that restarts replay to the same hashes. Every access to the VM goes
 // through one queue, so a block being built is never seen half-done by a read or a call.
 import { EventEmitter } from 'node:events';
-import { createBlock, type Block } from '@ethereumjs/block';
+import { createBlock, createBlockFromRLP, type Block } from '@ethereumjs/block';
 import { createCustomCommon, Hardfork, Mainnet, type Common } from '@ethereumjs/common';
 import { Caches, MerkleStateManager } from '@ethereumjs/statemanager';
 import { createFeeMarket1559Tx, createLegacyTx, createTxFromRLP, type TypedTransaction } from '@ethereumjs/tx';
@@ -62,11 +62,42 @@ export interface ReceiptRecord {
   type: number;
 }
 
+/**
+ * A mined block as kept in memory: the header fields the RPC reads and the block's RLP. A decoded
+ * @ethereumjs Block carries its own copy of Common (≈10 KB), so only a few recent ones are kept
+ * decoded (`EmbeddedChain.blockOf`).
+ */
 export interface BlockRecord {
-  block: Block;
+  number: bigint;
   hash: Hex;
+  parentHash: Hex;
+  timestamp: bigint;
+  stateRoot: Uint8Array;
+  baseFeePerGas: bigint;
+  gasUsed: bigint;
+  gasLimit: bigint;
+  raw: Uint8Array;
   senders: Hex[];
   receipts: ReceiptRecord[];
+}
+
+const DECODED_BLOCKS = 64;
+
+function recordOf(block: Block, senders: Hex[], receipts: ReceiptRecord[]): BlockRecord {
+  const h = block.header;
+  return {
+    number: h.number,
+    hash: hex(block.hash()),
+    parentHash: hex(h.parentHash),
+    timestamp: h.timestamp,
+    stateRoot: h.stateRoot,
+    baseFeePerGas: h.baseFeePerGas ?? 0n,
+    gasUsed: h.gasUsed,
+    gasLimit: h.gasLimit,
+    raw: block.serialize(),
+    senders,
+    receipts,
+  };
 }
 
 export interface CallRequest {
@@ -122,7 +153,7 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
   private callVm!: VM;
   private readonly blocks: BlockRecord[] = [];
   private readonly byHash = new Map<string, BlockRecord>();
-  private readonly txIndex = new Map<string, { block: bigint; index: number }>();
+  private readonly txIndex = new Map<string, { block: bigint; hash: Hex; index: number }>();
   private readonly pool = new Map<string, PoolEntry>();
   private poolSeq = 0;
   private pendingOps: StateOp[] = [];
@@ -133,6 +164,8 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
   private queue: Promise<unknown> = Promise.resolve();
   private readonly keys = new Map<string, Uint8Array>();
   private readonly now: () => number;
+  /** hash → decoded block, most recently used last */
+  private readonly decoded = new Map<string, Block>();
 
   private constructor(private readonly o: ChainOptions) {
     super();
@@ -159,7 +192,8 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
       getBlock: async (n: number) => {
         const r = this.blocks[n];
         if (r === undefined) throw new Error(`no block ${n}`);
-        return r.block;
+        const h = hexToBytes(r.hash);
+        return { hash: () => h };
       },
       putBlock: async () => {},
       shallowCopy() {
@@ -190,7 +224,8 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
       },
       { common: this.common },
     );
-    const genesisHash = hex(genesis.hash());
+    const genesisRecord = recordOf(genesis, [], []);
+    const genesisHash = genesisRecord.hash;
     if (meta !== undefined && meta.chainId !== this.chainId) {
       throw new L1LogReplayError(`data dir holds chain ${meta.chainId}, not ${this.chainId}`, { stored: meta.chainId.toString() });
     }
@@ -201,7 +236,8 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
       });
     }
     if (meta === undefined) await this.o.blockLog?.writeMeta({ genesisTimestamp: timestamp, genesisHash, chainId: this.chainId });
-    this.addRecord({ block: genesis, hash: genesisHash, senders: [], receipts: [] });
+    this.remember(genesis);
+    this.addRecord(genesisRecord);
     // a second VM over a shallow copy of the same trie: calls and historical reads run there and are thrown away
     this.callVm = await createVM({ common: this.common, stateManager: sm.shallowCopy(false), blockchain });
 
@@ -244,7 +280,7 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
     const at = this.txIndex.get(hash.toLowerCase());
     if (at !== undefined) {
       const record = this.blocks[Number(at.block)];
-      if (record !== undefined) return { record, index: at.index };
+      if (record !== undefined && record.hash === at.hash) return { record, index: at.index };
     }
     const p = this.pool.get(hash.toLowerCase());
     return p === undefined ? undefined : { pending: p };
@@ -256,13 +292,34 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
 
   /** The base fee the next block will have. */
   nextBaseFee(): bigint {
-    return this.head().block.header.calcNextBaseFee();
+    return this.blockOf(this.head()).header.calcNextBaseFee();
+  }
+
+  /** The decoded block of a record (a few recent ones are cached). */
+  blockOf(r: BlockRecord): Block {
+    let b = this.decoded.get(r.hash);
+    if (b === undefined) {
+      b = createBlockFromRLP(r.raw, { common: this.common });
+      this.remember(b);
+    } else {
+      this.decoded.delete(r.hash);
+      this.decoded.set(r.hash, b);
+    }
+    return b;
+  }
+
+  private remember(b: Block): void {
+    this.decoded.set(hex(b.hash()), b);
+    if (this.decoded.size > DECODED_BLOCKS) {
+      const oldest = this.decoded.keys().next().value;
+      if (oldest !== undefined) this.decoded.delete(oldest);
+    }
   }
 
   private addRecord(r: BlockRecord): void {
     this.blocks.push(r);
     this.byHash.set(r.hash, r);
-    for (const rc of r.receipts) this.txIndex.set(rc.transactionHash, { block: r.block.header.number, index: rc.transactionIndex });
+    for (const rc of r.receipts) this.txIndex.set(rc.transactionHash, { block: r.number, hash: r.hash, index: rc.transactionIndex });
   }
 
   // ---- state reads -------------------------------------------------------------------------------
@@ -273,7 +330,7 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
       if (n === null) return fn(this.vm);
       const r = this.blockByNumber(n);
       if (r === undefined) throw new L1RequestError(L1RpcCode.invalidParams, `unknown block ${n}`);
-      await this.callVm.stateManager.setStateRoot(r.block.header.stateRoot, true);
+      await this.callVm.stateManager.setStateRoot(r.stateRoot, true);
       return fn(this.callVm);
     });
   }
@@ -322,9 +379,9 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
   private async callUnqueued(req: CallRequest, n: bigint | null): Promise<RunTxResult> {
     const record = n === null ? this.head() : this.blockByNumber(n);
     if (record === undefined) throw new L1RequestError(L1RpcCode.invalidParams, `unknown block ${n}`);
-    const root = n === null ? await this.vm.stateManager.getStateRoot() : record.block.header.stateRoot;
+    const root = n === null ? await this.vm.stateManager.getStateRoot() : record.stateRoot;
     await this.callVm.stateManager.setStateRoot(root, true);
-    const h = record.block.header;
+    const h = this.blockOf(record).header;
     const feeGiven = req.gasPrice !== undefined || req.maxFeePerGas !== undefined || req.maxPriorityFeePerGas !== undefined;
     // geth: without a fee, a call runs at base fee 0 so a sender without ETH can still call
     const block = createBlock(
@@ -376,7 +433,7 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
   async estimateGas(req: CallRequest, n: bigint | null): Promise<bigint> {
     return this.exclusive(async () => {
       const tag = this.stateTag(n);
-      const cap = req.gas ?? this.head().block.header.gasLimit;
+      const cap = req.gas ?? this.head().gasLimit;
       const first = await this.callUnqueued({ ...req, gas: cap }, tag);
       throwIfFailed(first, cap);
       // no code ran (a plain transfer): the intrinsic gas is exact
@@ -421,7 +478,7 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
       const nonce = acct?.nonce ?? 0n;
       const balance = acct?.balance ?? 0n;
       if (tx.nonce < nonce) throw new L1RequestError(L1RpcCode.txRejected, `nonce too low: next nonce ${nonce}, tx nonce ${tx.nonce}`);
-      const gasLimit = this.head().block.header.gasLimit;
+      const gasLimit = this.head().gasLimit;
       if (tx.gasLimit > gasLimit) throw new L1RequestError(L1RpcCode.txRejected, `exceeds block gas limit: ${tx.gasLimit} > ${gasLimit}`);
       const intrinsic = tx.getIntrinsicGas();
       if (tx.gasLimit < intrinsic) throw new L1RequestError(L1RpcCode.txRejected, `intrinsic gas too low: have ${tx.gasLimit}, want ${intrinsic}`);
@@ -470,7 +527,7 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
   }
 
   private async mineUnqueued(explicit?: bigint): Promise<BlockRecord> {
-    const parent = this.head().block;
+    const parent = this.blockOf(this.head());
     let timestamp = explicit ?? this.nextTimestamp ?? this.timestampFor(parent);
     if (timestamp < parent.header.timestamp) timestamp = parent.header.timestamp;
     this.nextTimestamp = null;
@@ -482,7 +539,7 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
     this.pendingOps = [];
     if (this.o.blockLog !== undefined) {
       const entry: LoggedBlock = {
-        number: record.block.header.number,
+        number: record.number,
         timestamp,
         coinbase: this.o.coinbase,
         txs: included.map((t) => t.serialize()),
@@ -522,7 +579,7 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
     const out: TypedTransaction[] = [];
     const heads = [...bySender.keys()].map((s) => ready.filter((p) => p.sender === s)).filter((l) => l.length > 0);
     let gas = 0n;
-    const limit = this.head().block.header.gasLimit;
+    const limit = this.head().gasLimit;
     while (heads.length > 0) {
       let best = 0;
       for (let i = 1; i < heads.length; i++) if (heads[i][0].seq < heads[best][0].seq) best = i;
@@ -562,6 +619,9 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
       }
     }
     const { block } = await builder.build();
+    // the journal keeps a diff per checkpoint until the next transaction cleans it: empty blocks would pile them up
+    this.vm.evm.journal.cleanJournal();
+    this.remember(block);
     const blockHash = hex(block.hash());
     const baseFee = block.header.baseFeePerGas ?? 0n;
     let logIndex = 0;
@@ -596,11 +656,11 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
         type: tx.type,
       };
     });
-    return { record: { block, hash: blockHash, senders: included.map((t) => t.getSenderAddress().toString() as Hex), receipts }, included };
+    return { record: recordOf(block, included.map((t) => t.getSenderAddress().toString() as Hex), receipts), included };
   }
 
   private async replay(entry: LoggedBlock): Promise<void> {
-    const parent = this.head().block;
+    const parent = this.blockOf(this.head());
     if (entry.number !== parent.header.number + 1n) {
       throw new L1LogReplayError(`block log out of order: entry ${entry.number} after head ${parent.header.number}`);
     }
@@ -642,8 +702,8 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
   }
 
   setNextBlockTimestamp(ts: bigint): void {
-    if (ts < this.head().block.header.timestamp) {
-      throw new L1RequestError(L1RpcCode.invalidParams, `timestamp ${ts} is before the head's ${this.head().block.header.timestamp}`);
+    if (ts < this.head().timestamp) {
+      throw new L1RequestError(L1RpcCode.invalidParams, `timestamp ${ts} is before the head's ${this.head().timestamp}`);
     }
     this.nextTimestamp = ts;
   }

@@ -70,7 +70,7 @@ function blockRef(v: unknown, chain: EmbeddedChain, name = 'block'): bigint | nu
     if (v.blockHash !== undefined) {
       const r = chain.blockByHash(hash32(v.blockHash, `${name}.blockHash`));
       if (r === undefined) throw new L1RequestError(L1RpcCode.txRejected, `header for hash not found: ${String(v.blockHash)}`);
-      return r.block.header.number;
+      return r.number;
     }
     return blockRef(v.blockNumber, chain, `${name}.blockNumber`);
   }
@@ -102,13 +102,13 @@ function callRequest(v: unknown): CallRequest {
 }
 
 export function formatTx(tx: TypedTransaction, at: { record: BlockRecord; index: number } | null): Json {
-  const base = at?.record.block.header.baseFeePerGas ?? 0n;
+  const base = at?.record.baseFeePerGas ?? 0n;
   const j: Record<string, Json> = {
     hash: h(tx.hash()),
     type: q(tx.type),
     nonce: q(tx.nonce),
     blockHash: at ? at.record.hash : null,
-    blockNumber: at ? q(at.record.block.header.number) : null,
+    blockNumber: at ? q(at.record.number) : null,
     transactionIndex: at ? q(at.index) : null,
     from: tx.getSenderAddress().toString(),
     to: tx.to === undefined ? null : tx.to.toString(),
@@ -134,8 +134,8 @@ export function formatTx(tx: TypedTransaction, at: { record: BlockRecord; index:
   return j;
 }
 
-export function formatBlock(r: BlockRecord, full: boolean): Json {
-  const b: Block = r.block;
+export function formatBlock(chain: EmbeddedChain, r: BlockRecord, full: boolean): Json {
+  const b: Block = chain.blockOf(r);
   const hd = b.header;
   return {
     number: q(hd.number),
@@ -151,7 +151,7 @@ export function formatBlock(r: BlockRecord, full: boolean): Json {
     difficulty: q(hd.difficulty),
     totalDifficulty: q(0n),
     extraData: h(hd.extraData),
-    size: q(b.serialize().length),
+    size: q(r.raw.length),
     gasLimit: q(hd.gasLimit),
     gasUsed: q(hd.gasUsed),
     timestamp: q(hd.timestamp),
@@ -186,7 +186,7 @@ function formatReceipt(rc: ReceiptRecord, r: BlockRecord): Json {
     transactionHash: rc.transactionHash,
     transactionIndex: q(rc.transactionIndex),
     blockHash: r.hash,
-    blockNumber: q(r.block.header.number),
+    blockNumber: q(r.number),
     from: rc.from,
     to: rc.to,
     contractAddress: rc.contractAddress,
@@ -229,7 +229,7 @@ export function parseLogFilter(v: unknown, chain: EmbeddedChain): LogFilter {
     const bh = hash32(v.blockHash, 'blockHash');
     const r = chain.blockByHash(bh);
     if (r === undefined) throw new L1RequestError(L1RpcCode.txRejected, `unknown block ${bh}`);
-    return { fromBlock: r.block.header.number, toBlock: r.block.header.number, blockHash: bh, addresses, topics };
+    return { fromBlock: r.number, toBlock: r.number, blockHash: bh, addresses, topics };
   }
   const head = chain.headNumber();
   const fromBlock = blockRef(v.fromBlock, chain, 'fromBlock') ?? head;
@@ -264,7 +264,7 @@ async function feeHistory(params: unknown[], ctx: MethodContext): Promise<Json> 
   if (newest === undefined) throw bad('newestBlock: unknown block');
   const pct = params[2] === undefined || params[2] === null ? null : params[2];
   if (pct !== null && (!Array.isArray(pct) || pct.some((p) => typeof p !== 'number' || p < 0 || p > 100))) throw bad('rewardPercentiles: want numbers 0..100');
-  const last = newest.block.header.number;
+  const last = newest.number;
   const n = BigInt(Math.max(1, Math.min(count, 1024)));
   const first = last - n + 1n < 0n ? 0n : last - n + 1n;
   const baseFees: Hex[] = [];
@@ -273,12 +273,12 @@ async function feeHistory(params: unknown[], ctx: MethodContext): Promise<Json> 
   for (let i = first; i <= last; i++) {
     const r = ctx.chain.blockByNumber(i);
     if (r === undefined) break;
-    const hd = r.block.header;
-    baseFees.push(q(hd.baseFeePerGas ?? 0n));
+    const hd = r;
+    baseFees.push(q(hd.baseFeePerGas));
     ratios.push(Number(hd.gasUsed) / Number(hd.gasLimit));
     if (pct !== null) {
       const tips = r.receipts
-        .map((rc) => ({ tip: rc.effectiveGasPrice - (hd.baseFeePerGas ?? 0n), gas: rc.gasUsed }))
+        .map((rc) => ({ tip: rc.effectiveGasPrice - hd.baseFeePerGas, gas: rc.gasUsed }))
         .sort((a, b) => (a.tip < b.tip ? -1 : a.tip > b.tip ? 1 : 0));
       rewards.push(
         (pct as number[]).map((p) => {
@@ -295,7 +295,7 @@ async function feeHistory(params: unknown[], ctx: MethodContext): Promise<Json> 
     }
   }
   const lastRecord = ctx.chain.blockByNumber(last);
-  baseFees.push(q(lastRecord === undefined ? 0n : lastRecord.block.header.calcNextBaseFee()));
+  baseFees.push(q(lastRecord === undefined ? 0n : ctx.chain.blockOf(lastRecord).header.calcNextBaseFee()));
   const out: Record<string, Json> = { oldestBlock: q(first), baseFeePerGas: baseFees, gasUsedRatio: ratios };
   if (pct !== null) out.reward = rewards;
   return out;
@@ -339,19 +339,19 @@ export const methods: Record<string, Method> = {
   eth_feeHistory: feeHistory,
   eth_getBlockByNumber: async (p, ctx) => {
     const r = blockForTag(p[0], ctx.chain);
-    return r === undefined ? null : formatBlock(r, p[1] === true);
+    return r === undefined ? null : formatBlock(ctx.chain, r, p[1] === true);
   },
   eth_getBlockByHash: async (p, ctx) => {
     const r = ctx.chain.blockByHash(hash32(p[0], 'blockHash'));
-    return r === undefined ? null : formatBlock(r, p[1] === true);
+    return r === undefined ? null : formatBlock(ctx.chain, r, p[1] === true);
   },
   eth_getBlockTransactionCountByNumber: async (p, ctx) => {
     const r = blockForTag(p[0], ctx.chain);
-    return r === undefined ? null : q(r.block.transactions.length);
+    return r === undefined ? null : q(r.receipts.length);
   },
   eth_getBlockTransactionCountByHash: async (p, ctx) => {
     const r = ctx.chain.blockByHash(hash32(p[0], 'blockHash'));
-    return r === undefined ? null : q(r.block.transactions.length);
+    return r === undefined ? null : q(r.receipts.length);
   },
   eth_getBalance: async (p, ctx) => q((await ctx.chain.getAccount(address(p[0], 'address'), blockRef(p[1], ctx.chain))).balance),
   eth_getTransactionCount: async (p, ctx) => {
@@ -378,12 +378,12 @@ export const methods: Record<string, Method> = {
     const found = ctx.chain.transaction(hash32(p[0], 'hash'));
     if (found === undefined) return null;
     if ('pending' in found) return formatTx(found.pending.tx, null);
-    return formatTx(found.record.block.transactions[found.index], found);
+    return formatTx(ctx.chain.blockOf(found.record).transactions[found.index], found);
   },
   eth_getTransactionByBlockNumberAndIndex: async (p, ctx) => {
     const r = blockForTag(p[0], ctx.chain);
     const i = Number(quantity(p[1], 'index'));
-    const tx = r?.block.transactions[i];
+    const tx = r === undefined ? undefined : ctx.chain.blockOf(r).transactions[i];
     return r === undefined || tx === undefined ? null : formatTx(tx, { record: r, index: i });
   },
   eth_getTransactionReceipt: async (p, ctx) => {
@@ -425,7 +425,7 @@ export const methods: Record<string, Method> = {
     const blocks = p[0] === undefined || p[0] === null ? 1 : Number(quantity(p[0], 'blocks'));
     const interval = p[1] === undefined || p[1] === null ? 0n : quantity(p[1], 'interval');
     for (let i = 0; i < blocks; i++) {
-      const ts = interval > 0n && i > 0 ? ctx.chain.head().block.header.timestamp + interval : undefined;
+      const ts = interval > 0n && i > 0 ? ctx.chain.head().timestamp + interval : undefined;
       await ctx.chain.mine(ts);
     }
     return null;

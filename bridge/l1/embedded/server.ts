@@ -114,7 +114,7 @@ export async function startL1Server(ctx: MethodContext, host: string, port: numb
       const onBlock = (r: BlockRecord) => {
         for (const [id, s] of subs) {
           if (s.kind === 'newHeads') {
-            const { transactions: _t, ...head } = formatBlock(r, false) as Record<string, Json>;
+            const { transactions: _t, ...head } = formatBlock(ctx.chain, r, false) as Record<string, Json>;
             send(JSON.stringify({ jsonrpc: '2.0', method: 'eth_subscription', params: { subscription: id, result: head } }));
           } else {
             const f = parseLogFilter({ ...(s.filter as object), fromBlock: undefined, toBlock: undefined }, ctx.chain);
