@@ -11,7 +11,8 @@ import { slashingParams } from '../state-machine/modules/slashing/params.ts';
 import { stakeParams } from '../state-machine/modules/stake/params.ts';
 import { taskParams } from '../state-machine/modules/task/params.ts';
 import { verdeParams } from '../state-machine/modules/verde/params.ts';
-import { bridgeParams } from '../state-machine/modules/bridge/params.ts';
+import { getContractAddress } from 'viem';
+import { bridgeParams, type BridgeParams } from '../state-machine/modules/bridge/params.ts';
 import type { Genesis } from './schema.ts';
 
 /** Public test mnemonic (anvil/hardhat default). Devnet only. */
@@ -49,6 +50,31 @@ export function devnetAccounts(n = 10): DevnetAccount[] {
   return out;
 }
 
+/** The devnet's L1: the embedded L1 (anvil's chain id, so a fresh anvil fits too). */
+export const DEVNET_L1_CHAIN_ID = 31337n;
+/** The devnet's withdrawal finalization window: short, so a withdrawal finalizes while you watch. */
+export const DEVNET_WINDOW_SECONDS = 30n;
+
+/**
+ * The devnet's bridge: OutputOracle, Portal, BatchInbox (and TestToken) deployed in that order by
+ * devnet account 0 from nonce 0 on a fresh L1, so their addresses are known before deployment.
+ */
+export function devnetBridgeParams(): BridgeParams {
+  const deployer = devnetAccounts(1)[0].address;
+  const at = (nonce: bigint): Address => getContractAddress({ from: deployer, nonce }).toLowerCase() as Address;
+  return {
+    ...bridgeParams.defaults(),
+    l1ChainId: DEVNET_L1_CHAIN_ID,
+    outputOracle: at(0n),
+    portal: at(1n),
+    batchInbox: at(2n),
+    l1StartBlock: 0n,
+    confirmations: 1n,
+    outputIntervalBlocks: 20n,
+    finalizationWindowSeconds: DEVNET_WINDOW_SECONDS,
+  };
+}
+
 /** Devnet genesis: 10 test accounts with 10000 ETH each, account 0 as sequencer, 1-9 staked. Devnet only. */
 export function defaultDevnetGenesis(opts: { timestamp?: bigint; accounts?: number } = {}): Genesis {
   const accounts = devnetAccounts(opts.accounts ?? 10);
@@ -71,7 +97,7 @@ export function defaultDevnetGenesis(opts: { timestamp?: bigint; accounts?: numb
       slashing: slashingParams.defaults(),
       task: taskParams.defaults(),
       verde: verdeParams.defaults(),
-      bridge: bridgeParams.defaults(),
+      bridge: devnetBridgeParams(),
     },
     alloc,
   };

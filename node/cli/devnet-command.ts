@@ -9,13 +9,14 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { defaultDevnetGenesis, devnetAccounts, type DevnetAccount } from '../../genesis/index.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { startNode, type RunningNode } from '../verity-node.ts';
+import { devnetL1FromFlags, addDevnetL1Options, type DevnetL1Flags } from '../devnet/l1.ts';
 import { runDemo } from '../devnet/demo.ts';
 import { alignDevnetStakes } from '../devnet/stake.ts';
 import { MAX_DEVNET_WORKERS, WorkerSupervisor, assignRoles, prepareWorkers, writeKeyFile } from '../devnet/workers.ts';
 import { devnetBanner, devnetWorkersBanner } from './devnet-banner.ts';
 import { addCommonOptions, guarded, resolveConfig, type CommonFlags } from './node-options.ts';
 
-interface DevnetFlags extends CommonFlags {
+interface DevnetFlags extends CommonFlags, DevnetL1Flags {
   tmp?: boolean;
   host?: string;
   port?: string;
@@ -64,7 +65,7 @@ export function register(program: Command): void {
     .option('--demo', 'submit worker/examples/digits-mlp.json and print its life until it is finalized')
     .option('--exit', 'with --demo: stop everything and exit once the task has ended (exit code 1 unless finalized)')
     .addOption(new Option('--demo-window-blocks <n>', 'tests only: the demo task asks for this verification window').argParser(blocks).default(0n, '0').hideHelp());
-  addCommonOptions(cmd).action(
+  addDevnetL1Options(addCommonOptions(cmd)).action(
     guarded(async (f: DevnetFlags) => {
       if (f.solvers + f.verifiers > MAX_DEVNET_WORKERS) cmd.error(`error: --solvers + --verifiers must be at most ${MAX_DEVNET_WORKERS} (devnet accounts 1..9 are staked)`);
       if (f.exit && !f.demo) cmd.error('error: --exit goes with --demo');
@@ -91,6 +92,7 @@ export function register(program: Command): void {
         await runDevnet(f, tmp, started);
       } catch (e) {
         await started.node?.stop();
+        await started.l1?.stop();
         removeTmp();
         throw e;
       } finally {
@@ -105,6 +107,7 @@ export function register(program: Command): void {
 /** What a failed startup must stop before its data dir can go. */
 interface Started {
   node?: RunningNode;
+  l1?: { stop(): Promise<void> };
 }
 
 async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): Promise<void> {
@@ -116,7 +119,9 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const logger = createLogger('verity', config.logLevel);
 
-  const node = await startNode(config, genesis, logger);
+  const rollup = await devnetL1FromFlags(f, config, genesis, logger);
+  started.l1 = rollup ?? undefined;
+  const node = await startNode(config, rollup?.genesis ?? genesis, logger, undefined, rollup?.nodeOptions ?? null);
   started.node = node;
   const roles = assignRoles(f.solvers, f.verifiers);
   const workers = await prepareWorkers(config.dataDir, accounts, roles);
@@ -127,6 +132,7 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
   const supervisor = new WorkerSupervisor({ rpc: node.url, workers, logger: logger.child({ component: 'workers' }), report: out });
 
   out(devnetBanner(accounts.map((account) => ({ account, balance: genesis.alloc[account.address] ?? 0n })), genesis.chainId, { http: node.url, ws: node.rpc.wsUrl }));
+  if (rollup) out(rollup.banner(node.url));
   out(`data dir: ${config.dataDir}${tmp ? ' (temporary)' : ''}`);
   const fromCwd = relative(process.cwd(), EXAMPLE_SPEC);
   const spec = fromCwd.startsWith('..') ? EXAMPLE_SPEC : fromCwd;
@@ -146,6 +152,7 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
     stopping = (async () => {
       await supervisor.stop();
       await node.stop();
+      await rollup?.stop();
       if (tmp) rmSync(tmp, { recursive: true, force: true });
       logger.info('stopped');
       logger.flush();
