@@ -115,4 +115,33 @@ export interface RpcBackend {
    * appended to the server's own on /metrics.
    */
   metricsText?(): string | Promise<string>;
+
+  /**
+   * Devnet only (`verity devnet --unlocked`): accounts whose keys the node holds. eth_accounts lists
+   * them and eth_sendTransaction signs for them; absent, eth_accounts is accounts() and
+   * eth_sendTransaction is refused.
+   */
+  unlocked?: UnlockedAccounts;
+}
+
+/** A transaction eth_sendTransaction has filled in, ready to sign. */
+export interface TxToSign {
+  chainId: bigint;
+  from: Address;
+  to: Address;
+  nonce: bigint;
+  value: bigint;
+  data: Bytes;
+  gasLimit: bigint;
+  /** 2: EIP-1559; 0: legacy with gasPrice = maxFeePerGas */
+  type: 0 | 2;
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+}
+
+export interface UnlockedAccounts {
+  /** what eth_accounts returns */
+  addresses(): Address[];
+  /** The raw signed transaction; `tx.from` is one of addresses(). */
+  sign(tx: TxToSign): Bytes;
 }

@@ -12,12 +12,14 @@ import { startNode, type RunningNode } from '../verity-node.ts';
 import { devnetL1FromFlags, addDevnetL1Options, type DevnetL1Flags } from '../devnet/l1.ts';
 import { runDemo } from '../devnet/demo.ts';
 import { alignDevnetStakes } from '../devnet/stake.ts';
+import { unlockDevnetAccounts } from '../devnet/unlocked.ts';
 import { MAX_DEVNET_WORKERS, WorkerSupervisor, assignRoles, prepareWorkers, writeKeyFile } from '../devnet/workers.ts';
 import { devnetBanner, devnetWorkersBanner } from './devnet-banner.ts';
 import { addCommonOptions, guarded, resolveConfig, type CommonFlags } from './node-options.ts';
 
 interface DevnetFlags extends CommonFlags, DevnetL1Flags {
   tmp?: boolean;
+  unlocked?: boolean;
   host?: string;
   port?: string;
   solvers: number;
@@ -58,6 +60,7 @@ export function register(program: Command): void {
     .description('run a single-node devnet with solver and verifier workers (DEVNET ONLY: accounts come from the public test mnemonic)')
     .showHelpAfterError('(add --help for usage)')
     .option('--tmp', 'use a fresh temporary data directory, removed on exit')
+    .option('--unlocked', 'eth_accounts lists the devnet test accounts and eth_sendTransaction signs for them, as anvil does (devnet-only keys)')
     .option('--host <host>', 'JSON-RPC listen address (default 127.0.0.1)')
     .option('--port <port>', 'JSON-RPC port, 0 = any free port (default 9545)', parsePort)
     .option('--solvers <n>', 'solver workers (devnet accounts from 1 up)', count, 1)
@@ -123,6 +126,7 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
   started.l1 = rollup ?? undefined;
   const node = await startNode(config, rollup?.genesis ?? genesis, logger, undefined, rollup?.nodeOptions ?? null);
   started.node = node;
+  if (f.unlocked) unlockDevnetAccounts(node.backend, accounts);
   const roles = assignRoles(f.solvers, f.verifiers);
   const workers = await prepareWorkers(config.dataDir, accounts, roles);
   const submitter = demoSubmitter(accounts, roles.map((r) => r.index));
@@ -134,6 +138,7 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
   out(devnetBanner(accounts.map((account) => ({ account, balance: genesis.alloc[account.address] ?? 0n })), genesis.chainId, { http: node.url, ws: node.rpc.wsUrl }));
   if (rollup) out(rollup.banner(node.url));
   out(`data dir: ${config.dataDir}${tmp ? ' (temporary)' : ''}`);
+  if (f.unlocked) out(`unlocked: eth_sendTransaction signs for accounts (0)..(${accounts.length - 1}) above (devnet-only keys of the test mnemonic)`);
   const fromCwd = relative(process.cwd(), EXAMPLE_SPEC);
   const spec = fromCwd.startsWith('..') ? EXAMPLE_SPEC : fromCwd;
   out(devnetWorkersBanner({ rpc: node.url, workers, logDir: join(config.dataDir, 'workers'), submitter, submitterKey, spec, stakes }));

@@ -1,4 +1,5 @@
 // Every method the server answers, by name.
+import { accountMethods } from './accounts.ts';
 import { blockMethods } from './blocks.ts';
 import { chainMethods } from './chain.ts';
 import { logMethods } from './logs.ts';
@@ -11,6 +12,8 @@ import { verityMethods } from './verity.ts';
 
 export const methods: MethodTable = {
   ...chainMethods,
+  // after chainMethods: its eth_accounts gives way to the one that knows unlocked devnet accounts
+  ...accountMethods,
   ...stateMethods,
   ...blockMethods,
   ...transactionMethods,
