@@ -2,7 +2,7 @@
 // - startEmbeddedL1: a development L1 in process (see docs/l1.md);
 // - L1Client: any Ethereum JSON-RPC with timeouts, retry, answer validation and reorg detection.
 export { startEmbeddedL1, devAccounts, DEV_MNEMONIC, type EmbeddedL1, type EmbeddedL1Options } from './embedded/index.ts';
-export type { DevAccount, BlockRecord, ReceiptRecord, LogRecord } from './embedded/chain.ts';
+export type { DevAccount, BlockRecord, ReceiptRecord, LogRecord, EmbeddedChain } from './embedded/chain.ts';
 export * from './errors.ts';
 export {
   L1Client,

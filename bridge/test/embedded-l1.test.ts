@@ -212,6 +212,9 @@ describe('embedded L1 through viem and raw JSON-RPC', () => {
 
     await test.setBalance({ address: SINK, value: 42n });
     expect(await pub.getBalance({ address: SINK })).toBe(42n);
+    // the edit is in the next block's state root: read back through that root from a later head
+    const n = await l1.mine(2);
+    expect(await pub.getBalance({ address: SINK, blockNumber: n - 1n })).toBe(42n);
   });
 
   it('serves eth_subscribe newHeads and logs over WebSocket', async () => {

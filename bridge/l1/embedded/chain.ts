@@ -82,6 +82,8 @@ export interface BlockRecord {
 }
 
 const DECODED_BLOCKS = 64;
+/** pending transactions held at most (interval mining, or fees below the base fee) */
+const MAX_POOL = 10_000;
 
 function recordOf(block: Block, senders: Hex[], receipts: ReceiptRecord[]): BlockRecord {
   const h = block.header;
@@ -491,6 +493,7 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
         }
         this.pool.delete(h);
       }
+      if (this.pool.size >= MAX_POOL) throw new L1RequestError(L1RpcCode.txRejected, `txpool is full (${MAX_POOL} transactions)`);
       this.pool.set(hash, { tx, sender, seq: this.poolSeq++ });
       return { hash, tx };
     });
@@ -533,21 +536,27 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
     this.nextTimestamp = null;
     const baseFee = parent.header.calcNextBaseFee();
     const chosen = await this.selectTransactions(baseFee);
+    const before = await this.vm.stateManager.getStateRoot();
     const { record, included } = await this.build(parent, timestamp, chosen, false);
-    for (const tx of chosen) this.pool.delete(hex(tx.hash()));
-    const ops = this.pendingOps;
-    this.pendingOps = [];
     if (this.o.blockLog !== undefined) {
       const entry: LoggedBlock = {
         number: record.number,
         timestamp,
         coinbase: this.o.coinbase,
         txs: included.map((t) => t.serialize()),
-        ops,
+        ops: this.pendingOps,
         hash: record.hash,
       };
-      await this.o.blockLog.append(entry);
+      try {
+        await this.o.blockLog.append(entry);
+      } catch (e) {
+        // not durable, so it never happened: back to the state before it; the pool keeps its transactions
+        await this.vm.stateManager.setStateRoot(before, true);
+        throw e;
+      }
     }
+    for (const tx of chosen) this.pool.delete(hex(tx.hash()));
+    this.pendingOps = [];
     this.addRecord(record);
     this.emit('block', record);
     return record;
@@ -598,6 +607,9 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
 
   /** Executes `txs` on top of `parent`. With `strict` (replay) every one must be included. */
   private async build(parent: Block, timestamp: bigint, txs: TypedTransaction[], strict: boolean): Promise<{ record: BlockRecord; included: TypedTransaction[] }> {
+    // flush edits made outside a block (anvil_setBalance) first: left in the caches across the
+    // builder's checkpoint they did not reach the block's state root (measured with @ethereumjs 10.1.3)
+    await this.vm.stateManager.getStateRoot();
     const builder = await buildBlock(this.vm, {
       parentBlock: parent,
       headerData: { timestamp, coinbase: createAddressFromString(this.o.coinbase), parentBeaconBlockRoot: ZERO32, gasLimit: parent.header.gasLimit },
@@ -618,7 +630,13 @@ export class EmbeddedChain extends EventEmitter<{ block: [BlockRecord]; reorg: [
         this.o.log.warn({ tx: hex(tx.hash()), err: message(e) }, 'dropped a pooled transaction');
       }
     }
-    const { block } = await builder.build();
+    let block: Block;
+    try {
+      ({ block } = await builder.build());
+    } catch (e) {
+      await builder.revert();
+      throw e;
+    }
     // the journal keeps a diff per checkpoint until the next transaction cleans it: empty blocks would pile them up
     this.vm.evm.journal.cleanJournal();
     this.remember(block);
