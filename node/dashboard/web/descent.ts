@@ -17,6 +17,8 @@ export interface LevelView {
   located: number | null;
   /** entered directly (a verifier's spot check starts at a segment) */
   skipped: boolean;
+  /** added to a leaf index to name it: at level 2, leaf j of segment i is step (i-1)·k + j + 1 */
+  offset: number;
 }
 
 export function levelViews(ds: DisputeState, checkpointInterval: bigint | null, steps: bigint | null): LevelView[] {
@@ -47,7 +49,8 @@ export function levelViews(ds: DisputeState, checkpointInterval: bigint | null, 
       const to = leafCount === null ? from + size : Math.min(from + size, leafCount);
       ranges.push({ label: `round ${i + 1}`, from, to: Math.max(to, from + 1) });
     });
-    out.push({ level, leafCount, ranges, located, skipped: level < startLevel });
+    const offset = level === 2 && d && checkpointInterval && d.segment > 0 ? Number((BigInt(d.segment) - 1n) * checkpointInterval) + 1 : 0;
+    out.push({ level, leafCount, ranges, located, skipped: level < startLevel, offset });
   }
   return out;
 }

@@ -25,10 +25,12 @@ function append(el: HTMLElement, children: (Child | Child[])[]): void {
   }
 }
 
-/** Replaces an element's children. */
+/** Replaces an element's children, unless they would come out the same (keeps focus and selection). */
 export function fill(el: HTMLElement, ...children: (Child | Child[])[]): void {
-  el.replaceChildren();
-  append(el, children);
+  const next = document.createElement(el.tagName);
+  append(next, children);
+  if (next.innerHTML === el.innerHTML) return;
+  el.replaceChildren(...next.childNodes);
 }
 
 const ZERO = '0x0000000000000000000000000000000000000000';

@@ -310,7 +310,7 @@ function levelRow(v: LevelView, ds: DisputeState, opName: string | null): HTMLEl
       { class: 'descent-row' },
       h('span', { class: 'descent-label' }, r.label),
       h('div', { class: 'track', 'aria-hidden': 'true' }, h('div', { class: 'range', style: `left:${(100 * r.from) / span}%;width:${Math.max(1.2, (100 * (r.to - r.from)) / span)}%` })),
-      h('span', { class: 'descent-text' }, r.to - r.from === 1 ? `${LEVEL_UNIT[v.level]} ${r.from}` : `${LEVEL_UNIT[v.level]}s ${r.from}–${r.to - 1}`),
+      h('span', { class: 'descent-text' }, r.to - r.from === 1 ? `${LEVEL_UNIT[v.level]} ${r.from + v.offset}` : `${LEVEL_UNIT[v.level]}s ${r.from + v.offset}–${r.to - 1 + v.offset}`),
     ),
   );
   if (v.located !== null) {
@@ -320,7 +320,7 @@ function levelRow(v: LevelView, ds: DisputeState, opName: string | null): HTMLEl
         { class: 'descent-row located' },
         h('span', { class: 'descent-label' }, 'located'),
         h('div', { class: 'track', 'aria-hidden': 'true' }, h('div', { class: 'range hit', style: `left:${(100 * v.located) / span}%;width:${Math.max(1.2, 100 / span)}%` })),
-        h('span', { class: 'descent-text' }, `leaf ${v.located}`),
+        h('span', { class: 'descent-text' }, `${LEVEL_UNIT[v.level]} ${v.located + v.offset}`),
       ),
     );
   }
