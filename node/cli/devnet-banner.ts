@@ -6,6 +6,7 @@ import { DEVNET_MNEMONIC, DEVNET_NOTE, type DevnetAccount } from '../../genesis/
 import { MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
 import type { StakeChanges } from '../devnet/stake.ts';
 import type { DevnetWorker } from '../devnet/workers.ts';
+import type { DevnetFollower } from '../devnet/followers.ts';
 
 const WEI_PER_ETH = 10n ** 18n;
 
@@ -96,6 +97,22 @@ export function devnetWorkersBanner(b: WorkersBannerInput): string {
     `  "submitTask(bytes,uint256,uint256,(uint32,uint32),(uint64,uint64))" 0x$(xxd -p -c0 ${b.spec}) 10000000000000000 0 "(0,0)" "(0,0)" --value 1.01ether`,
     '',
     `node node/cli/bin.js task list${rpcFlag}    # then: task show --id 1`,
+    '',
+  ].join('\n');
+}
+
+/** The sequencer's multiaddr and the followers' URLs (`verity devnet --followers N`). */
+export function devnetFollowersBanner(sequencerP2p: string, followers: DevnetFollower[]): string {
+  const w = Math.max(...followers.map((f) => f.name.length));
+  return [
+    'Full nodes',
+    '==================',
+    '',
+    `sequencer p2p: ${sequencerP2p}`,
+    ...followers.map((f) => `${f.name.padEnd(w)}  ${f.url}  log: ${f.logFile}`),
+    '',
+    'Followers re-execute every block and forward transactions to the sequencer; more can join with',
+    `  node node/cli/bin.js node --follow --genesis <genesis.json> --bootstrap ${sequencerP2p} --datadir <dir> --rpc-port <port>`,
     '',
   ].join('\n');
 }

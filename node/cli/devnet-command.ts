@@ -14,7 +14,8 @@ import { runDemo } from '../devnet/demo.ts';
 import { alignDevnetStakes } from '../devnet/stake.ts';
 import { unlockDevnetAccounts } from '../devnet/unlocked.ts';
 import { MAX_DEVNET_WORKERS, WorkerSupervisor, assignRoles, prepareWorkers, writeKeyFile } from '../devnet/workers.ts';
-import { devnetBanner, devnetWorkersBanner } from './devnet-banner.ts';
+import { devnetBanner, devnetFollowersBanner, devnetWorkersBanner } from './devnet-banner.ts';
+import { FollowerSupervisor, MAX_DEVNET_FOLLOWERS, devnetNetwork } from '../devnet/followers.ts';
 import { addCommonOptions, guarded, resolveConfig, type CommonFlags } from './node-options.ts';
 
 interface DevnetFlags extends CommonFlags, DevnetL1Flags {
@@ -24,6 +25,7 @@ interface DevnetFlags extends CommonFlags, DevnetL1Flags {
   port?: string;
   solvers: number;
   verifiers: number;
+  followers: number;
   demo?: boolean;
   exit?: boolean;
   demoWindowBlocks: bigint;
@@ -34,6 +36,11 @@ const ETHER = 10n ** 18n;
 
 function count(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) > MAX_DEVNET_WORKERS) throw new InvalidArgumentError(`must be an integer in 0..${MAX_DEVNET_WORKERS}`);
+  return Number(v);
+}
+
+function followerCount(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > MAX_DEVNET_FOLLOWERS) throw new InvalidArgumentError(`must be an integer in 0..${MAX_DEVNET_FOLLOWERS}`);
   return Number(v);
 }
 
@@ -65,6 +72,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'JSON-RPC port, 0 = any free port (default 9545)', parsePort)
     .option('--solvers <n>', 'solver workers (devnet accounts from 1 up)', count, 1)
     .option('--verifiers <n>', 'verifier workers (the next accounts); solvers + verifiers <= 9', count, 2)
+    .option('--followers <n>', `full nodes (verity node --follow) beside the sequencer, RPC on the next ports (0..${MAX_DEVNET_FOLLOWERS})`, followerCount, 0)
     .option('--demo', 'submit worker/examples/digits-mlp.json and print its life until it is finalized')
     .option('--exit', 'with --demo: stop everything and exit once the task has ended (exit code 1 unless finalized)')
     .addOption(new Option('--demo-window-blocks <n>', 'tests only: the demo task asks for this verification window').argParser(blocks).default(0n, '0').hideHelp());
@@ -124,7 +132,7 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
 
   const rollup = await devnetL1FromFlags(f, config, genesis, logger);
   started.l1 = rollup ?? undefined;
-  const node = await startNode(config, rollup?.genesis ?? genesis, logger, undefined, rollup?.nodeOptions ?? null);
+  const node = await startNode(config, rollup?.genesis ?? genesis, logger, await devnetNetwork(f.followers, config.rpcHost), rollup?.nodeOptions ?? null);
   started.node = node;
   if (f.unlocked) unlockDevnetAccounts(node.backend, accounts);
   const roles = assignRoles(f.solvers, f.verifiers);
@@ -142,6 +150,12 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
   const fromCwd = relative(process.cwd(), EXAMPLE_SPEC);
   const spec = fromCwd.startsWith('..') ? EXAMPLE_SPEC : fromCwd;
   out(devnetWorkersBanner({ rpc: node.url, workers, logDir: join(config.dataDir, 'workers'), submitter, submitterKey, spec, stakes }));
+  const seqP2p = node.net?.multiaddrs()[0];
+  const followers =
+    seqP2p === undefined
+      ? null
+      : await FollowerSupervisor.start({ count: f.followers, devnetDir: config.dataDir, genesis: rollup?.genesis ?? genesis, sequencerP2p: seqP2p, sequencerRpc: node.url, rpcHost: config.rpcHost, rpcPort: config.rpcPort, snapshotInterval: config.snapshotInterval, logLevel: config.logLevel, logger: logger.child({ component: 'followers' }) });
+  if (followers && seqP2p) out(devnetFollowersBanner(seqP2p, followers.followers()));
   out(`rpc listening on ${node.url} (WebSocket ${node.rpc.wsUrl})`);
   supervisor.start();
 
@@ -156,6 +170,7 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
     demoAbort.abort();
     stopping = (async () => {
       await supervisor.stop();
+      await followers?.stop();
       await node.stop();
       await rollup?.stop();
       if (tmp) rmSync(tmp, { recursive: true, force: true });

@@ -262,13 +262,16 @@ export class NetworkService {
         if (peer !== undefined && n <= head + PENDING_AHEAD && this.pending.size < PENDING_MAX) this.pending.set(n, { block, peer });
         return 'ahead';
       }
+      const t0 = performance.now();
       try {
         await chain.importBlock(block);
       } catch (e) {
         if (e instanceof BlockInvalidError) throw new PeerMessageError('invalid-block', e.message);
         throw e;
       }
+      this.metrics?.importSeconds.observe((performance.now() - t0) / 1000);
       this.metrics?.imported.inc({ source });
+      this.metrics?.txsImported.inc({ source }, block.transactions.length);
       return 'imported';
     }
   }

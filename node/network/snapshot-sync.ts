@@ -21,28 +21,30 @@ import type { NetworkService } from './service.ts';
 import { LIMITS, asRangeItem, asSnapshotHead, checkSigned, decodeMsgpack } from './wire.ts';
 
 /** How long a new node waits for a peer that offers a snapshot before it syncs from genesis. */
-const WAIT_FOR_PEER_MS = 20_000;
+const WAIT_FOR_PEER_MS = 45_000;
+/** tries per peer (a timeout on a loaded peer is not a verdict); blocks already written are kept */
+const TRIES_PER_PEER = 3;
 const SNAPSHOT_TIMEOUT_MS = 120_000;
 
 /** Syncs `chain` (empty) from a peer snapshot; returns the snapshot's block number, or null when none was usable. */
 export async function snapshotSync(net: NetworkService, chain: Chain, log: Logger): Promise<bigint | null> {
   const deadline = Date.now() + WAIT_FOR_PEER_MS;
-  const tried = new Set<string>();
+  const tried = new Map<string, number>();
   while (Date.now() < deadline) {
     await net.refreshStatuses();
     const offers = [...net.peerHeads.values()]
-      .filter((h) => h.snapshot !== null && h.snapshot > 0n && !tried.has(h.peer.toString()))
+      .filter((h) => h.snapshot !== null && h.snapshot > 0n && (tried.get(h.peer.toString()) ?? 0) < TRIES_PER_PEER && !net.scores.isBanned(h.peer.toString()))
       .sort((a, b) => ((a.snapshot ?? 0n) > (b.snapshot ?? 0n) ? -1 : 1));
     for (const offer of offers) {
-      tried.add(offer.peer.toString());
+      tried.set(offer.peer.toString(), (tried.get(offer.peer.toString()) ?? 0) + 1);
       const t0 = performance.now();
       try {
         const n = await syncFrom(net, chain, offer.peer, log);
         log.info({ peer: offer.peer.toString(), snapshot: Number(n), ms: Math.round(performance.now() - t0) }, 'snapshot sync done');
         return n;
       } catch (e) {
+        log.warn({ err: (e as Error).message, peer: offer.peer.toString() }, 'snapshot sync from peer failed');
         if (e instanceof PeerMessageError) net.offend(offer.peer, e);
-        else log.warn({ err: e, peer: offer.peer.toString() }, 'snapshot sync from peer failed');
       }
     }
     await new Promise((r) => setTimeout(r, 500));

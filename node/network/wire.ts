@@ -36,8 +36,8 @@ export const LIMITS = {
   snapshotChunk: 1024 * 1024,
   /** blocks ahead of the best known head a gossiped block may be before it is refused as far-future */
   aheadWindow: 1024n,
-  /** request/response round trip */
-  requestTimeoutMs: 10_000,
+  /** request/response round trip (a range of 512 full blocks from a loaded peer takes seconds) */
+  requestTimeoutMs: 30_000,
 } as const;
 
 // ---- frames: u32 big-endian length ‖ msgpack ----
