@@ -316,7 +316,7 @@ describe('embedded L1 durable block log', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 
   it('a SIGKILLed L1 process loses no block it announced', async () => {
     const dir = tmp();
@@ -355,7 +355,7 @@ describe('embedded L1 durable block log', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });
 
 describe.skipIf(!HAVE_CAST)('embedded L1 through cast', () => {
