@@ -101,6 +101,8 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const app = Fastify({
     loggerInstance: log,
     logController: new LogController({ disableRequestLogging: true }),
+    // no pino child logger per request (request logging is off; errors are logged through `log`)
+    childLoggerFactory: (logger) => logger,
     bodyLimit: o.maxBodyBytes,
   });
   app.removeAllContentTypeParsers();
@@ -117,30 +119,44 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       .send(rpcErrorBody(status >= 500 ? RpcCode.internal : RpcCode.invalidRequest, message));
   });
 
-  if (o.cors !== false) {
-    await app.register(cors, { origin: o.cors === true ? '*' : o.cors, methods: ['GET', 'POST', 'OPTIONS'] });
-  }
-  await app.register(websocket, { options: { maxPayload: o.maxBodyBytes } });
-
-  if (options.http) await options.http.routes(app);
-  app.post('/', async (req, reply) => {
-    const text = typeof req.body === 'string' ? req.body : '';
-    const out = await dispatcher.handleText(text, baseCtx);
-    if (out === null) return reply.code(204).send();
-    return reply.type('application/json').send(out);
+  // JSON-RPC over HTTP POST lives in a context of its own, so the CORS and WebSocket plugins'
+  // per-request hooks (registered in the sibling context below) stay off its path: a browser's POST
+  // gets its CORS header here, its pre-flight is answered by the CORS plugin.
+  const allowOrigin = corsOriginFor(o.cors);
+  await app.register(async (scope) => {
+    scope.post('/', async (req, reply) => {
+      const origin = allowOrigin(req.headers.origin);
+      if (origin !== null) {
+        void reply.header('access-control-allow-origin', origin);
+        if (origin !== '*') void reply.header('vary', 'Origin');
+      }
+      const text = typeof req.body === 'string' ? req.body : '';
+      const out = await dispatcher.handleText(text, baseCtx);
+      if (out === null) return reply.code(204).send();
+      return reply.type('application/json').send(out);
+    });
   });
 
-  app.route({
-    method: 'GET',
-    url: '/',
-    handler: options.http?.page ?? (async (_req, reply) =>
-      reply.code(405).type('application/json').send(rpcErrorBody(RpcCode.invalidRequest, 'use POST for JSON-RPC over HTTP, or a WebSocket'))),
-    wsHandler: (socket: WebSocket) => serveSocket(socket),
-  });
+  await app.register(async (scope: typeof app) => {
+    if (o.cors !== false) {
+      await scope.register(cors, { origin: o.cors === true ? '*' : o.cors, methods: ['GET', 'POST', 'OPTIONS'] });
+    }
+    await scope.register(websocket, { options: { maxPayload: o.maxBodyBytes } });
 
-  app.get('/metrics', async (_req, reply) => {
-    const node = o.backend.metricsText ? await o.backend.metricsText() : '';
-    return reply.type(metrics.registry.contentType).send((await metrics.render()) + node);
+    if (options.http) await options.http.routes(scope);
+
+    scope.route({
+      method: 'GET',
+      url: '/',
+      handler: options.http?.page ?? (async (_req, reply) =>
+        reply.code(405).type('application/json').send(rpcErrorBody(RpcCode.invalidRequest, 'use POST for JSON-RPC over HTTP, or a WebSocket'))),
+      wsHandler: (socket: WebSocket) => serveSocket(socket),
+    });
+
+    scope.get('/metrics', async (_req, reply) => {
+      const node = o.backend.metricsText ? await o.backend.metricsText() : '';
+      return reply.type(metrics.registry.contentType).send((await metrics.render()) + node);
+    });
   });
 
   // Heartbeat: a peer that vanished without closing (laptop lid, NAT timeout) would otherwise hold
@@ -213,6 +229,15 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       return closed;
     },
   };
+}
+
+/** The Access-Control-Allow-Origin value for a request's Origin header (null: none), as @fastify/cors sets it. */
+function corsOriginFor(cors: boolean | string | string[]): (origin: string | undefined) => string | null {
+  if (cors === false) return () => null;
+  if (cors === true) return (origin) => (origin === undefined ? null : '*');
+  if (typeof cors === 'string') return (origin) => (origin === undefined ? null : cors);
+  const allowed = new Set(cors);
+  return (origin) => (origin !== undefined && allowed.has(origin) ? origin : null);
 }
 
 function toBuffers(data: Buffer | ArrayBuffer | Buffer[]): Buffer[] {

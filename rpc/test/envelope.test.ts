@@ -143,6 +143,26 @@ describe('HTTP limits and extras', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
   });
 
+  it('a browser POST gets the CORS header; a listed origin is reflected, an unlisted one gets none', async () => {
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] });
+    const fromPage = await post(server.url, body, { 'content-type': 'application/json', origin: 'http://example.test' });
+    expect(fromPage.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await post(server.url, body)).headers.get('access-control-allow-origin')).toBeNull();
+    const { server: listed } = await startTestServer({ cors: ['http://app.test'] });
+    try {
+      const ok = await post(listed.url, body, { 'content-type': 'application/json', origin: 'http://app.test' });
+      expect(ok.headers.get('access-control-allow-origin')).toBe('http://app.test');
+      expect(ok.headers.get('vary')).toMatch(/Origin/);
+      const other = await post(listed.url, body, { 'content-type': 'application/json', origin: 'http://evil.test' });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      expect(other.json).toMatchObject({ result: '0x539' });
+      const preflight = await fetch(listed.url, { method: 'OPTIONS', headers: { origin: 'http://app.test', 'access-control-request-method': 'POST' } });
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('http://app.test');
+    } finally {
+      await listed.close();
+    }
+  });
+
   it('GET / explains itself instead of answering JSON-RPC', async () => {
     const res = await fetch(server.url);
     expect(res.status).toBe(405);
