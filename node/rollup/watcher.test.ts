@@ -1,4 +1,4 @@
-// The L1 watcher against anvil: confirmed deposits with every field, survival across a restart, a
+// The L1 watcher on the embedded L1 and on anvil (where present): confirmed deposits with every field, survival across a restart, a
 // reorg before confirmation that never reaches the feed, a Deposit-shaped event of another contract,
 // and an L1 RPC that answers garbage or not at all.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,16 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../infra/logger.ts';
 import { deployBridge, type BridgeDeployment } from './deploy.ts';
 import { l1PublicClient } from './l1.ts';
-import { HAVE_ANVIL, L1_KEYS, depositEth, depositToken, deployOn, l1Account, startAnvil, type TestL1, ANVIL } from './test/l1-harness.ts';
+import { HAVE_ANVIL, L1_KEYS, L1_KINDS, depositEth, depositToken, deployOn, l1Account, startL1, type TestL1, ANVIL } from './test/l1-harness.ts';
 import { DepositWatcher } from './watcher.ts';
 
-if (!HAVE_ANVIL) console.warn(`L1 watcher tests skipped: no anvil binary at ${ANVIL} (optional dependency)`);
+if (!HAVE_ANVIL) console.warn(`L1 watcher tests run on the embedded L1 only: no anvil binary at ${ANVIL} (optional dependency)`);
 
 const logger = createLogger('test', 'silent');
 const ALICE: Address = '0x00000000000000000000000000000000000a11ce';
 const BOB: Address = '0x0000000000000000000000000000000000000b0b';
-let l1: TestL1;
-let dep: BridgeDeployment;
 const dirs: string[] = [];
 
 function dir(): string {
@@ -29,18 +27,19 @@ function dir(): string {
   return d;
 }
 
-beforeAll(async () => {
-  if (!HAVE_ANVIL) return;
-  l1 = await startAnvil();
-  dep = await deployOn(l1);
-});
-
 afterAll(() => {
-  l1?.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe.skipIf(!HAVE_ANVIL)('L1 deposit watcher (anvil)', () => {
+describe.each(L1_KINDS)('L1 deposit watcher on the %s L1', (kind) => {
+  let l1: TestL1;
+  let dep: BridgeDeployment;
+  beforeAll(async () => {
+    l1 = await startL1(kind);
+    dep = await deployOn(l1);
+  });
+  afterAll(() => l1?.stop());
+
   it('feeds confirmed ETH and ERC-20 deposits with their L1 fields, once, across a restart', async () => {
     const db = dir();
     const open = () => DepositWatcher.open({ pub: l1.pub, portal: dep.portal, startBlock: dep.startBlock, confirmations: 2n, dbDir: db, logger });
@@ -77,7 +76,7 @@ describe.skipIf(!HAVE_ANVIL)('L1 deposit watcher (anvil)', () => {
   });
 
   it('never feeds a deposit that a reorg removed before it had its confirmations', async () => {
-    const fresh = await startAnvil();
+    const fresh = await startL1(kind);
     try {
       const d = await deployOn(fresh);
       const w = await DepositWatcher.open({ pub: fresh.pub, portal: d.portal, startBlock: d.startBlock, confirmations: 3n, dbDir: dir(), logger });
