@@ -30,7 +30,7 @@ export function fill(el: HTMLElement, ...children: (Child | Child[])[]): void {
   const next = document.createElement(el.tagName);
   append(next, children);
   if (next.innerHTML === el.innerHTML) return;
-  el.replaceChildren(...next.childNodes);
+  el.replaceChildren(...Array.from(next.childNodes));
 }
 
 const ZERO = '0x0000000000000000000000000000000000000000';
