@@ -269,7 +269,7 @@ export class NetworkService {
         if (e instanceof BlockInvalidError) throw new PeerMessageError('invalid-block', e.message);
         throw e;
       }
-      this.metrics?.importSeconds.observe((performance.now() - t0) / 1000);
+      this.metrics?.importSeconds.observe({ source }, (performance.now() - t0) / 1000);
       this.metrics?.imported.inc({ source });
       this.metrics?.txsImported.inc({ source }, block.transactions.length);
       return 'imported';

@@ -159,7 +159,7 @@ describe('full nodes over libp2p', () => {
     const [r1] = await rpcBatch(seq.url, [['eth_getTransactionReceipt', [early]]]);
     const [r3] = await rpcBatch(f3.url, [['eth_getTransactionReceipt', [early]]]);
     expect(r3.result).toEqual(r1.result);
-  }, 90_000);
+  }, 150_000);
 
   it('refuses and bans hostile peers, and keeps following the sequencer', async () => {
     const target = multiaddr(f2.p2p);
