@@ -106,8 +106,8 @@ describe.skipIf(!browserPath)('dashboard in a headless Chromium', () => {
     for (const [name, t] of [['honest', honest], ['cheat', cheat]] as const) {
       const hash = await wallet.writeContract({
         address: MODULE_ADDRESSES.task, abi: taskAbi, functionName: 'submitTask',
-        // a short window: the honest task finalizes ~6 s after its commit
-        args: [toHex(Buffer.from(JSON.stringify(t.spec))), ETHER / 100n, 0n, { verifiers: 1, segmentsEach: 4 }, { commitBlocks: 0n, windowBlocks: 60n }],
+        // a short window: the honest task finalizes ~10 s after its commit
+        args: [toHex(Buffer.from(JSON.stringify(t.spec))), ETHER / 100n, 0n, { verifiers: 1, segmentsEach: 4 }, { commitBlocks: 0n, windowBlocks: 100n }],
         value: ETHER + ETHER / 100n,
       });
       const receipt = await pub.waitForTransactionReceipt({ hash, pollingInterval: 50 });
