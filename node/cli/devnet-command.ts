@@ -1,19 +1,21 @@
 // `verity devnet` (what `npm start` runs): a single-node devnet with the default devnet genesis,
 // funded accounts from the public test mnemonic (devnet only), JSON-RPC on 127.0.0.1:9545, and
 // supervised worker processes (one solver and two verifiers by default) on devnet accounts 1..9.
-// `--demo` submits the example task and prints its life until it is finalized.
+// `--demo` runs the tour (node/devnet/tour.ts): an honest task finalizes, a cheating solver is caught
+// by Verde and slashed, and ETH crosses the bridge both ways, each step printed as it happens.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { ConfigError } from '../errors.ts';
 import { defaultDevnetGenesis, devnetAccounts, type DevnetAccount } from '../../genesis/index.ts';
 import { createLogger } from '../../infra/logger.ts';
 import { startNode, type RunningNode } from '../verity-node.ts';
 import { devnetL1FromFlags, addDevnetL1Options, type DevnetL1Flags } from '../devnet/l1.ts';
-import { runDemo } from '../devnet/demo.ts';
+import { TOUR_CHEAT, runTour } from '../devnet/tour.ts';
 import { alignDevnetStakes } from '../devnet/stake.ts';
 import { unlockDevnetAccounts } from '../devnet/unlocked.ts';
-import { MAX_DEVNET_WORKERS, WorkerSupervisor, assignRoles, prepareWorkers, writeKeyFile } from '../devnet/workers.ts';
+import { MAX_DEVNET_WORKERS, WorkerSupervisor, assignRoles, prepareWorkers, workerArgs, writeKeyFile } from '../devnet/workers.ts';
 import { devnetBanner, devnetFollowersBanner, devnetWorkersBanner } from './devnet-banner.ts';
 import { FollowerSupervisor, MAX_DEVNET_FOLLOWERS, devnetNetwork } from '../devnet/followers.ts';
 import { addCommonOptions, guarded, resolveConfig, type CommonFlags } from './node-options.ts';
@@ -73,8 +75,8 @@ export function register(program: Command): void {
     .option('--solvers <n>', 'solver workers (devnet accounts from 1 up)', count, 1)
     .option('--verifiers <n>', 'verifier workers (the next accounts); solvers + verifiers <= 9', count, 2)
     .option('--followers <n>', `full nodes (verity node --follow) beside the sequencer, RPC on the next ports (0..${MAX_DEVNET_FOLLOWERS})`, followerCount, 0)
-    .option('--demo', 'submit worker/examples/digits-mlp.json and print its life until it is finalized')
-    .option('--exit', 'with --demo: stop everything and exit once the task has ended (exit code 1 unless finalized)')
+    .option('--demo', 'run the tour: an honest task finalizes, a cheating solver is caught by Verde and slashed, ETH crosses the bridge both ways')
+    .option('--exit', 'with --demo: stop everything and exit once the tour has ended (exit code 1 unless it completed)')
     .addOption(new Option('--demo-window-blocks <n>', 'tests only: the demo task asks for this verification window').argParser(blocks).default(0n, '0').hideHelp());
   addDevnetL1Options(addCommonOptions(cmd)).action(
     guarded(async (f: DevnetFlags) => {
@@ -136,10 +138,16 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
   started.node = node;
   if (f.unlocked) unlockDevnetAccounts(node.backend, accounts);
   const roles = assignRoles(f.solvers, f.verifiers);
-  const workers = await prepareWorkers(config.dataDir, accounts, roles);
   const submitter = demoSubmitter(accounts, roles.map((r) => r.index));
+  // the tour's cheating solver: the next free account below the submitter, started by the tour
+  const cheaterIndex = f.demo ? demoSubmitter(accounts, [...roles.map((r) => r.index), submitter.index]).index : null;
+  const cheaterRole = cheaterIndex === null || cheaterIndex === 0 ? [] : [{ role: 'solver' as const, index: cheaterIndex }];
+  const prepared = await prepareWorkers(config.dataDir, accounts, [...roles, ...cheaterRole]);
+  const workers = prepared.slice(0, roles.length);
+  const cheaterWorker = prepared[roles.length];
   const submitterKey = join(config.dataDir, 'workers', 'keys', `account-${submitter.index}.key`);
   writeKeyFile(submitterKey, submitter.privateKey);
+  // the tour's cheater starts unbonded (so the honest task's draw cannot pick it) and bonds later
   const stakes = await alignDevnetStakes(node.url, accounts, roles.map((r) => r.index), genesis.modules.stake.bonds, logger.child({ component: 'devnet' }));
   const supervisor = new WorkerSupervisor({ rpc: node.url, workers, logger: logger.child({ component: 'workers' }), report: out });
 
@@ -158,6 +166,10 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
   if (followers && seqP2p) out(devnetFollowersBanner(seqP2p, followers.followers()));
   out(`rpc listening on ${node.url} (WebSocket ${node.rpc.wsUrl})`);
   supervisor.start();
+  const cheats =
+    cheaterWorker === undefined
+      ? null
+      : new WorkerSupervisor({ rpc: node.url, workers: [cheaterWorker], logger: logger.child({ component: 'workers' }), report: out, args: (w, rpc) => [...workerArgs(w, rpc), '--misbehave', TOUR_CHEAT] });
 
   const demoAbort = new AbortController();
   let stopping: Promise<void> | null = null;
@@ -170,6 +182,7 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
     demoAbort.abort();
     stopping = (async () => {
       await supervisor.stop();
+      await cheats?.stop();
       await followers?.stop();
       await node.stop();
       await rollup?.stop();
@@ -190,9 +203,21 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
 
   if (!f.demo) return;
   const names = new Map(workers.map((w) => [w.account.address.toLowerCase(), w.name]));
-  runDemo({ rpc: node.url, account: submitter, specFile: spec, reward: ETHER, fee: ETHER / 100n, windowBlocks: f.demoWindowBlocks, names, print: out, signal: demoAbort.signal }).then(
+  if (cheats === null || cheaterWorker === undefined) throw new ConfigError('--demo', 'the tour needs a free devnet account for its cheating solver: run fewer workers');
+  runTour({
+    rpc: node.url,
+    submitter,
+    cheater: cheaterWorker.account,
+    startCheater: () => cheats.start(),
+    specFile: spec,
+    windowBlocks: f.demoWindowBlocks,
+    l1Rpc: rollup?.l1.url ?? null,
+    names,
+    print: out,
+    signal: demoAbort.signal,
+  }).then(
     (r) => {
-      if (f.exit && r.end !== null) shutdown(r.end === 'Finalized' ? 0 : 1, `demo ${r.end}`);
+      if (f.exit) shutdown(r.ok ? 0 : 1, `tour ${r.ok ? 'complete' : 'incomplete'}`);
     },
     (e: unknown) => {
       process.stderr.write(`error: demo failed: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -25,12 +25,13 @@ import { VerityError } from '../../state-machine/errors.ts';
 import { describeEvent, runDemo, type TaskEnd } from './demo.ts';
 
 const ETHER = 10n ** 18n;
-/** the cheater bonds this much more than the genesis bond, and its task asks for more than any honest solver has */
-const CHEATER_EXTRA_BOND = 200n * ETHER;
+/** the cheater (unbonded at start) bonds this much, and its task asks for more than any honest solver has */
+const CHEATER_BOND = 200n * ETHER;
 const CHEAT_MIN_STAKE = 150n * ETHER;
 /** what the cheating solver does: a wrong output of op 16 at step 10 (worker --misbehave) */
 export const TOUR_CHEAT = 'op:10:16';
-const VERDE_LEVEL = ['checkpoint', 'step', 'op'];
+/** IVerde levels: 1 checkpoints, 2 steps, 3 ops, 4 the referee */
+const VERDE_LEVEL = ['', 'checkpoint', 'step', 'op', 'referee'];
 const OUTCOME = ['open', 'the solver won', 'the challenger won', 'both lost'];
 
 export interface TourOptions {
@@ -82,8 +83,9 @@ export async function runTour(o: TourOptions): Promise<TourResult> {
   const submitted = new Promise<bigint>((res) => (honestId = res));
   const honest = runDemo({ ...o, account: o.submitter, reward: ETHER, fee: ETHER / 100n, print: (s) => line('honest')(s.replace(/^demo: /, '')), onSubmitted: (id) => honestId(id) });
   const client = await TaskClient.connect(o.rpc);
-  // the cheat starts once the honest solver has claimed its task, so that task cannot go to the cheater
-  const cheatDone = submitted.then((id) => waitForClaim(client, id, o)).then((ok) => (ok ? cheatStory(client, o, line('cheat'), who) : false));
+  // the cheater bonds and starts once the honest task's verifiers are drawn: it can neither claim
+  // that task nor be drawn to verify it
+  const cheatDone = submitted.then((id) => waitForDraw(client, id, o)).then((ok) => (ok ? cheatStory(client, o, line('cheat'), who) : false));
   const bridgeDone = o.l1Rpc === null ? Promise.resolve<'skipped'>('skipped') : bridgeStory(o, o.l1Rpc, line('bridge'));
   const [h, c, b] = await Promise.all([
     honest.then((r) => r.end),
@@ -95,10 +97,11 @@ export async function runTour(o: TourOptions): Promise<TourResult> {
   return { honest: h, cheatCaught: c, bridge: b, ok };
 }
 
-/** Waits until the honest task has been claimed. */
-async function waitForClaim(client: TaskClient, id: bigint, o: TourOptions): Promise<boolean> {
+/** Waits until the honest task's verifiers have been drawn (or it ended without a draw). */
+async function waitForDraw(client: TaskClient, id: bigint, o: TourOptions): Promise<boolean> {
   while (!o.signal?.aborted) {
-    if ((await client.getTask(id)).status !== 1) return true;
+    const t = await client.getTask(id);
+    if (t.drawn || t.status > 3) return true;
     await sleep(200, o.signal);
   }
   return false;
@@ -119,8 +122,8 @@ export class TourError extends VerityError {
 }
 
 async function cheatStory(client: TaskClient, o: TourOptions, p: (s: string) => void, who: (a: string) => string): Promise<boolean> {
-  await send(client, o.cheater.privateKey, MODULE_ADDRESSES.stake, { abi: stakeAbi, functionName: 'bond', args: [] }, CHEATER_EXTRA_BOND);
-  p(`${who(o.cheater.address)} bonds ${ether(CHEATER_EXTRA_BOND)} more and starts solving with --misbehave ${TOUR_CHEAT} (a wrong output of op 16 at step 10)`);
+  await send(client, o.cheater.privateKey, MODULE_ADDRESSES.stake, { abi: stakeAbi, functionName: 'bond', args: [] }, CHEATER_BOND);
+  p(`${who(o.cheater.address)} bonds ${ether(CHEATER_BOND)} and starts solving with --misbehave ${TOUR_CHEAT} (a wrong output of op 16 at step 10)`);
   o.startCheater();
   const spec = readSpecBytes(o.specFile);
   const sub = await client.submitTask(privateKeyToAccount(o.submitter.privateKey), {
@@ -146,7 +149,10 @@ async function cheatStory(client: TaskClient, o: TourOptions, p: (s: string) => 
           if (e.eventName === 'DisputeResolved') resolved = !e.args.solverWon;
         } else if (l.address.toLowerCase() === MODULE_ADDRESSES.verde) {
           const [e] = parseEventLogs({ abi: verdeAbi, logs: [l], strict: true });
-          if (e === undefined || disputeId === null || e.args.disputeId !== disputeId) continue;
+          if (e === undefined) continue;
+          // the game opens in the challenge's transaction, before the task module logs Challenged
+          if (e.eventName === 'DisputeOpened' && e.args.taskId === sub.taskId) disputeId = e.args.disputeId;
+          if (disputeId === null || e.args.disputeId !== disputeId) continue;
           const text = describeVerde(e);
           if (text !== null) p(`${at}  verde: ${text}`);
         } else {
@@ -179,7 +185,7 @@ function describeVerde(e: VerdeEvent): string | null {
     case 'Narrowed':
       return `${VERDE_LEVEL[e.args.level] ?? e.args.level} level: the parties still disagree at height ${e.args.height}, node ${e.args.index}`;
     case 'Located':
-      return `${VERDE_LEVEL[e.args.level] ?? e.args.level} level: first disagreement at ${VERDE_LEVEL[e.args.level] ?? 'leaf'} ${e.args.leaf}`;
+      return `${VERDE_LEVEL[e.args.level] ?? e.args.level} level: first disagreement at ${VERDE_LEVEL[e.args.level] ?? 'leaf'} ${e.args.leaf}${e.args.level < 3 ? '; descending a level' : ''}`;
     case 'Refereed': {
       let name = `opcode ${e.args.opcode}`;
       try {

@@ -1,7 +1,8 @@
-// `verity devnet --demo --exit` as a process: a node, one solver and two verifier worker processes,
-// the example task submitted and followed to Finalized, then everything stopped. The demo task asks
-// for a 40-block window (10 s) through the test-only --demo-window-blocks; the default devnet is
-// unchanged. The devnet runs in its own process group, killed if the test fails; its workers (in
+// `verity devnet --demo --exit` as a process: the embedded L1, a node, one solver and two verifier
+// worker processes, and the tour: the example task followed to Finalized, a cheating solver caught by
+// Verde and slashed, ETH deposited and withdrawn across the bridge; then everything stopped. The
+// tasks ask for a 40-block window (10 s) through the test-only --demo-window-blocks; the default
+// devnet is unchanged. The devnet runs in its own process group, killed if the test fails; its workers (in
 // their own groups) then stop through the parent watch.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,10 +23,10 @@ describe('verity devnet --demo --exit', () => {
     }
   });
 
-  it('runs the example task to Finalized and exits 0', { timeout: 120_000 }, async () => {
+  it('runs the tour to the end and exits 0', { timeout: 300_000 }, async () => {
     const child = spawn(
       process.execPath,
-      [bin, 'devnet', '--tmp', '--port', '0', '--solvers', '1', '--verifiers', '2', '--demo', '--exit', '--demo-window-blocks', '40', '--log-level', 'warn'],
+      [bin, 'devnet', '--tmp', '--port', '0', '--followers', '0', '--solvers', '1', '--verifiers', '2', '--demo', '--exit', '--demo-window-blocks', '40', '--log-level', 'warn'],
       { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     pgid = child.pid;
@@ -45,8 +46,8 @@ describe('verity devnet --demo --exit', () => {
     expect(out).toMatch(/task submit --rpc http:\/\/127\.0\.0\.1:\d+ --key-file .*account-9\.key --spec worker\/examples\/digits-mlp\.json --reward 1ether/);
     expect(out).toContain('"submitTask(bytes,uint256,uint256,(uint32,uint32),(uint64,uint64))" 0x$(xxd -p -c0 worker/examples/digits-mlp.json)');
 
-    // the task's life, in order
-    const kinds = [...out.matchAll(/^demo: block +\d+ +\+ *[\d.]+ s +(\w+)/gm)].map((m) => m[1]);
+    // the honest task's life, in order
+    const kinds = [...out.matchAll(/^tour \[honest\] block +\d+ +\+ *[\d.]+ s +(\w+)/gm)].map((m) => m[1]);
     const first = (k: string): number => kinds.indexOf(k);
     expect(first('TaskSubmitted')).toBe(0);
     for (const [a, b] of [['TaskSubmitted', 'TaskClaimed'], ['TaskClaimed', 'TaskCommitted'], ['TaskCommitted', 'VerifiersDrawn'], ['VerifiersDrawn', 'Attested'], ['Attested', 'TaskFinalized']]) {
@@ -55,7 +56,15 @@ describe('verity devnet --demo --exit', () => {
     }
     expect(out).toMatch(/TaskClaimed +claimed by solver-1/);
     expect(out).toMatch(/TaskFinalized +finalized: solver-1 \(0x70997970…\) paid 1 ETH; [12] attesting verifier\(s\) paid 0\.0\d+ ETH each/);
-    expect(out).toMatch(/^demo: task 1 Finalized after [\d.]+ s$/m);
+    expect(out).toMatch(/^tour \[honest\] task \d+ Finalized after [\d.]+ s$/m);
+    // the cheater: challenged, narrowed to one op, re-run by the chain, slashed
+    expect(out).toMatch(/^tour \[cheat +\] block +\d+ +Challenged +/m);
+    expect(out).toMatch(/^tour \[cheat +\] block +\d+ +verde: the chain re-ran op 16 \(\w+\) with RepOps: solver wrong, challenger right$/m);
+    expect(out).toMatch(/^tour \[cheat +\] block +\d+ +slashed cheater \(0x[0-9a-fA-F]{8}…\): 150 ETH taken/m);
+    // the bridge: both ways
+    expect(out).toMatch(/^tour \[bridge\] credited on L2: 1 ETH to account 9$/m);
+    expect(out).toMatch(/^tour \[bridge\] finalized on L1: 0\.5 ETH paid to /m);
+    expect(out).toMatch(/^tour: complete: honest task Finalized; cheater caught and slashed; bridge done$/m);
 
     // the temporary data dir (node, workers, logs) is gone
     const tmp = /^data dir: (.+) \(temporary\)$/m.exec(out)?.[1];

@@ -17,6 +17,7 @@ import { ACCOUNTS, SEQUENCER_KEY, TestChain, signTx, testGenesis } from '../../t
 import type { Address } from '../../types.ts';
 import { MODULE_ADDRESSES } from '../addresses.ts';
 import { bridgeAbi } from './abi.ts';
+import { bridgeParams } from './params.ts';
 import { EMPTY_WITHDRAWALS_ROOT, WITHDRAWALS_TREE_DEPTH, withdrawalLeaf } from './records.ts';
 
 const BRIDGE = MODULE_ADDRESSES.bridge;
@@ -137,7 +138,8 @@ describe('bridge module in blocks', () => {
     const many = chain.build([0n, 1n, 2n, 3n, 4n].map((n) => depositTx(chain, deposit(n))));
     expect(many.included.length).toBe(4);
     expect(many.skipped[0].code).toBe('DEPOSIT_LIMIT');
-    const plain = new TestChain(testGenesis());
+    const g = testGenesis();
+    const plain = new TestChain({ ...g, modules: { ...g.modules, bridge: bridgeParams.defaults() } });
     expect(plain.build([depositTx(plain, deposit(0n))]).skipped[0].code).toBe('DEPOSIT_NO_BRIDGE');
   });
 
