@@ -97,11 +97,13 @@ export async function startDevnetL1(o: DevnetL1Options): Promise<DevnetL1> {
       writeFileAtomic(record, `${JSON.stringify(Object.fromEntries(Object.entries(deployment).map(([k, v]) => [k, String(v)])), null, 2)}\n`);
       // fund the role accounts for gas
       const wallet = createWalletClient({ account: deployer, transport: http(url) });
+      const funding: Hex[] = [];
+      let nonce = await pub.getTransactionCount({ address: deployer.address, blockTag: 'latest' });
       for (const r of [batcher, proposer, guardian]) {
         if ((await pub.getBalance({ address: getAddress(r.address) })) >= parseEther('10')) continue;
-        const hash = await wallet.sendTransaction({ account: deployer, chain: null, to: getAddress(r.address), value: parseEther('100') });
-        await pub.waitForTransactionReceipt({ hash, pollingInterval: 200 });
+        funding.push(await wallet.sendTransaction({ account: deployer, chain: null, to: getAddress(r.address), value: parseEther('100'), nonce: nonce++ }));
       }
+      for (const hash of funding) await pub.waitForTransactionReceipt({ hash, pollingInterval: 200 });
     }
     return { url, external: embedded === null, deployment, batcher, proposer, guardian, stop };
   } catch (e) {

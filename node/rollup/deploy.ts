@@ -51,19 +51,26 @@ export async function deployBridge(o: DeployOptions): Promise<BridgeDeployment> 
   const wallet = createWalletClient({ account, transport: http(o.url, { timeout: 10_000 }) });
   const nonce = BigInt(await o.pub.getTransactionCount({ address: account.address, blockTag: 'pending' }));
   const expect = predictBridgeAddresses(account.address, nonce);
+  // all four sent at once with consecutive nonces (one L1 block on an interval-mining L1), then checked
+  const sends: [Abi, Hex, readonly unknown[], Address][] = [
+    [outputOracleAbi, outputOracleBytecode, [o.proposer, o.guardian, o.windowSeconds], expect.outputOracle],
+    [portalAbi, portalBytecode, [expect.outputOracle], expect.portal],
+    [batchInboxAbi, batchInboxBytecode, [o.batcher], expect.batchInbox],
+    [testTokenAbi, testTokenBytecode, ['Verity Test Token', 'VTT'], expect.testToken],
+  ];
+  const hashes: Hex[] = [];
+  for (const [i, [abi, bytecode, args]] of sends.entries()) {
+    hashes.push(await wallet.deployContract({ account, chain: null, abi, bytecode, args, nonce: Number(nonce) + i }));
+  }
   let startBlock: bigint | null = null;
-  const deploy = async (abi: Abi, bytecode: Hex, args: readonly unknown[], want: Address): Promise<void> => {
-    const hash = await wallet.deployContract({ account, chain: null, abi, bytecode, args });
+  for (const [i, hash] of hashes.entries()) {
+    const want = sends[i][3];
     const r = await o.pub.waitForTransactionReceipt({ hash, timeout: 60_000, pollingInterval: 200 });
     if (r.status !== 'success' || r.contractAddress == null || getAddress(r.contractAddress) !== want) {
       throw new RollupError('ROLLUP_DEPLOY', `deployment at ${want} failed (tx ${hash})`);
     }
     startBlock ??= r.blockNumber;
-  };
-  await deploy(outputOracleAbi, outputOracleBytecode, [o.proposer, o.guardian, o.windowSeconds], expect.outputOracle);
-  await deploy(portalAbi, portalBytecode, [expect.outputOracle], expect.portal);
-  await deploy(batchInboxAbi, batchInboxBytecode, [o.batcher], expect.batchInbox);
-  await deploy(testTokenAbi, testTokenBytecode, ['Verity Test Token', 'VTT'], expect.testToken);
+  }
   return { ...expect, l1ChainId: BigInt(await o.pub.getChainId()), startBlock: startBlock ?? 0n, deployer: account.address };
 }
 
