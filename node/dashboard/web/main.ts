@@ -271,6 +271,16 @@ async function connect(): Promise<void> {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
   rpc = new WsRpc(url, (s) => setConnection(s));
   await rpc.open(() => reconnectLater());
+  try {
+    await follow();
+  } catch (err) {
+    // half set up: drop the socket, whose close schedules the next attempt
+    rpc.close();
+    throw err;
+  }
+}
+
+async function follow(): Promise<void> {
   const buffered: RawLog[] = [];
   let live = false;
   await rpc.subscribe(['newHeads'], (h) => onHead(h as Head));

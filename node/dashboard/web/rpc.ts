@@ -80,6 +80,11 @@ export class WsRpc {
     return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
   }
 
+  /** Drops the connection (its onClose then runs). */
+  close(): void {
+    this.ws?.close();
+  }
+
   call<T>(method: string, params: unknown[] = []): Promise<T> {
     if (!this.ws) return Promise.reject(new Error('not connected'));
     const id = this.nextId++;
