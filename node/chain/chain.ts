@@ -380,8 +380,13 @@ export class Chain {
     if (this.closed) throw new StoreError('chain is closed');
     let txs: SignedTx[];
     try {
-      // senders recovered once here; applyBlock then trusts them
-      txs = block.transactions.map((raw) => decodeBlockTransaction(raw, this.genesis.chainId));
+      // senders recovered once, in the decode workers (another core); applyBlock then trusts them.
+      // What the workers refuse (deposits, which carry no signature; invalid txs) decodes here.
+      const decoded = Array.isArray(block.transactions) ? await Promise.all(block.transactions.map((raw) => this.decoder.decode(raw))) : [];
+      txs = block.transactions.map((raw, i) => {
+        const r = decoded[i];
+        return r.ok ? r.tx : decodeBlockTransaction(raw, this.genesis.chainId);
+      });
     } catch (e) {
       if (e instanceof VerityError || e instanceof TypeError) throw new BlockInvalidError(`transaction does not decode: ${e.message}`);
       throw e;
