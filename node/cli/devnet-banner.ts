@@ -116,3 +116,18 @@ export function devnetFollowersBanner(sequencerP2p: string, followers: DevnetFol
     '',
   ].join('\n');
 }
+
+export interface RunsWhere {
+  what: string;
+  /** HTTP URL (the WebSocket URL is the same with ws://) or an address */
+  where: string;
+  note?: string;
+}
+
+/** The closing summary: one table of what runs where, then the first things to try. */
+export function devnetSummary(rows: RunsWhere[], tryLines: string[]): string {
+  const w = Math.max(...rows.map((r) => r.what.length));
+  const u = Math.max(...rows.map((r) => r.where.length));
+  const table = rows.map((r) => `${r.what.padEnd(w)}  ${r.where.padEnd(u)}${r.note ? `  ${r.note}` : ''}`.trimEnd());
+  return ['', 'What runs where', '==================', '', ...table, '', 'Try', '==================', '', ...tryLines, ''].join('\n');
+}

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { getAddress } from 'viem';
 import { ConfigError } from '../errors.ts';
 import { defaultDevnetGenesis, devnetAccounts, type DevnetAccount } from '../../genesis/index.ts';
 import { createLogger } from '../../infra/logger.ts';
@@ -16,7 +17,7 @@ import { TOUR_CHEAT, runTour } from '../devnet/tour.ts';
 import { alignDevnetStakes } from '../devnet/stake.ts';
 import { unlockDevnetAccounts } from '../devnet/unlocked.ts';
 import { MAX_DEVNET_WORKERS, WorkerSupervisor, assignRoles, prepareWorkers, workerArgs, writeKeyFile } from '../devnet/workers.ts';
-import { devnetBanner, devnetFollowersBanner, devnetWorkersBanner } from './devnet-banner.ts';
+import { devnetSummary, type RunsWhere, devnetBanner, devnetFollowersBanner, devnetWorkersBanner } from './devnet-banner.ts';
 import { FollowerSupervisor, MAX_DEVNET_FOLLOWERS, devnetNetwork } from '../devnet/followers.ts';
 import { addCommonOptions, guarded, resolveConfig, type CommonFlags } from './node-options.ts';
 
@@ -164,6 +165,23 @@ async function runDevnet(f: DevnetFlags, tmp: string | null, started: Started): 
       ? null
       : await FollowerSupervisor.start({ count: f.followers, devnetDir: config.dataDir, genesis: rollup?.genesis ?? genesis, sequencerP2p: seqP2p, sequencerRpc: node.url, rpcHost: config.rpcHost, rpcPort: config.rpcPort, snapshotInterval: config.snapshotInterval, logLevel: config.logLevel, logger: logger.child({ component: 'followers' }) });
   if (followers && seqP2p) out(devnetFollowersBanner(seqP2p, followers.followers()));
+  const ws = (url: string): string => url.replace(/^http/, 'ws');
+  const rows: RunsWhere[] = [
+    ...(rollup ? [{ what: `L1${rollup.l1.external ? '' : ' (embedded)'}`, where: rollup.l1.url, note: `chain ${rollup.genesis.modules.bridge.l1ChainId}` }] : []),
+    ...(rollup ? [{ what: 'L1 Portal', where: getAddress(rollup.l1.deployment.portal), note: 'deposits, withdrawals' }] : []),
+    { what: 'sequencer', where: node.url, note: `${node.rpc.wsUrl}${seqP2p ? `  ${seqP2p}` : ''}` },
+    ...(followers?.followers() ?? []).map((x) => ({ what: x.name, where: x.url, note: ws(x.url) })),
+    ...workers.map((x) => ({ what: x.name, where: x.url, note: `checkpoints; account (${x.account.index}) ${getAddress(x.account.address)}` })),
+    { what: 'dashboard', where: `${node.url}/` },
+  ];
+  const tryLines = [
+    `submit the example task:  node node/cli/bin.js task submit --rpc ${node.url} --key-file ${submitterKey} --spec ${spec} --reward 1ether --fee 0.01ether`,
+    ...(rollup
+      ? [`deposit 1 ETH from L1:    cast send --rpc-url ${rollup.l1.url} --private-key ${submitter.privateKey} ${getAddress(rollup.l1.deployment.portal)} "depositETH(address)" ${getAddress(submitter.address)} --value 1ether`]
+      : []),
+    `watch it all:             open ${node.url}/`,
+  ];
+  out(devnetSummary(rows, tryLines));
   out(`rpc listening on ${node.url} (WebSocket ${node.rpc.wsUrl})`);
   supervisor.start();
   const cheats =
