@@ -294,6 +294,11 @@ async function follow(): Promise<void> {
   });
   await rollupConfig();
   const head = BigInt(await rpc.call<Hex>('eth_blockNumber'));
+  // a node that came back with a shorter chain is another chain (a fresh devnet): start over
+  if (head < synced) {
+    location.reload();
+    return;
+  }
   if (state.heads.length === 0) await initialRate(head);
   await fetchLogs(synced + 1n, head);
   live = true;
