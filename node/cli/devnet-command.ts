@@ -75,7 +75,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'JSON-RPC port, 0 = any free port (default 9545)', parsePort)
     .option('--solvers <n>', 'solver workers (devnet accounts from 1 up)', count, 1)
     .option('--verifiers <n>', 'verifier workers (the next accounts); solvers + verifiers <= 9', count, 2)
-    .option('--followers <n>', `full nodes (verity node --follow) beside the sequencer, RPC on the next ports (0..${MAX_DEVNET_FOLLOWERS})`, followerCount, 0)
+    .option('--followers <n>', `full nodes (verity node --follow) beside the sequencer, RPC on the next ports (0..${MAX_DEVNET_FOLLOWERS})`, followerCount, 2)
     .option('--demo', 'run the tour: an honest task finalizes, a cheating solver is caught by Verde and slashed, ETH crosses the bridge both ways')
     .option('--exit', 'with --demo: stop everything and exit once the tour has ended (exit code 1 unless it completed)')
     .addOption(new Option('--demo-window-blocks <n>', 'tests only: the demo task asks for this verification window').argParser(blocks).default(0n, '0').hideHelp());

@@ -23,7 +23,7 @@ function devnet(name: string, port: number): { dir: string; proc: ChildProcess; 
   // tsx keeps its compile cache in os.tmpdir(): share the warm one (a cold one costs ~15 s)
   const tsxCache = join(tmpdir(), `tsx-${process.getuid?.() ?? 0}`);
   if (existsSync(tsxCache)) symlinkSync(tsxCache, join(own, basename(tsxCache)));
-  const proc = spawn(process.execPath, [bin, 'devnet', '--tmp', '--port', String(port), '--solvers', '0', '--verifiers', '0', '--log-level', 'warn'], {
+  const proc = spawn(process.execPath, [bin, 'devnet', '--tmp', '--port', String(port), '--followers', '0', '--solvers', '0', '--verifiers', '0', '--log-level', 'warn'], {
     cwd: root,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 async function startNode(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'devnet', '--datadir', dataDir, '--port', '0', '--snapshot-interval', '2', '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [BIN, 'devnet', '--datadir', dataDir, '--port', '0', '--followers', '0', '--snapshot-interval', '2', '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
