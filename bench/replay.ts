@@ -1,7 +1,8 @@
 // How fast a follower re-executes the chain, against the rate the sequencer lives at under load.
 // Real processes on loopback: a sequencer and a follower (gossip) start together; a transfer load
 // goes to the sequencer; then a fresh follower joins and range-syncs the whole chain.
-//   live:   transactions confirmed per second of wall time while the load runs (and blocks/s)
+//   live:   transactions confirmed per second of wall time while the load runs (and blocks/s), and
+//           for reference the sequencer's sealing capacity (txs per second of build + write time)
 //   gossip: the follower's re-execution capacity, txs (blocks) per second of import time
 //           (check + applyBlock + fsynced write), from its verity_block_import_seconds
 //   range:  the fresh follower's wall-clock catch-up rate over the whole chain, and its capacity
@@ -73,7 +74,9 @@ async function main(): Promise<void> {
   }
   const liveS = (performance.now() - t0) / 1000;
   const endHead = await headOf(seq.url);
-  const live = { txs: hashes.length, seconds: liveS, txPerS: hashes.length / liveS, blocksPerS: Number(endHead - startHead) / liveS };
+  const sealS = await metric(seq.url, 'verity_block_seal_seconds_sum');
+  const sealTxs = await metric(seq.url, 'verity_txs_included_total');
+  const live = { txs: hashes.length, seconds: liveS, txPerS: hashes.length / liveS, blocksPerS: Number(endHead - startHead) / liveS, sealCapacityTxPerS: sealTxs / sealS };
 
   await waitFor('f1 at the head', async () => (await headOf(f1.url)) >= endHead, 120_000);
   const gossipS = await metric(f1.url, 'verity_block_import_seconds_sum', 'source="gossip"');
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
   console.log('\n| measure | tx/s | blocks/s | × live tx/s |');
   console.log('|---|---|---|---|');
   console.log(`| sequencer live (wall, ${live.txs} txs in ${live.seconds.toFixed(1)} s) | ${f(live.txPerS)} | ${f(live.blocksPerS)} | 1 |`);
+  console.log(`| sequencer sealing capacity (txs per second of seal time) | ${f(live.sealCapacityTxPerS)} | | ${(live.sealCapacityTxPerS / live.txPerS).toFixed(1)} |`);
   console.log(`| follower from gossip (import time) | ${f(gossip.txPerS)} | ${f(gossip.blocksPerS)} | ${(gossip.txPerS / live.txPerS).toFixed(1)} |`);
   console.log(`| fresh follower, range sync (wall, ${range.blocks} blocks) | ${f(range.wallTxPerS)} | ${f(range.wallBlocksPerS)} | ${(range.wallTxPerS / live.txPerS).toFixed(1)} |`);
   console.log(`| fresh follower, range sync (import time) | ${f(range.txPerS)} | ${f(range.blocksPerS)} | ${(range.txPerS / live.txPerS).toFixed(1)} |`);
