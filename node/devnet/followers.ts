@@ -22,7 +22,8 @@ const STOP_GRACE_MS = 10_000;
 /** The sequencer's network options: on the network only when followers run. */
 export async function devnetNetwork(followers: number, host: string): Promise<NetworkOptions | undefined> {
   if (followers === 0) return undefined;
-  return { ...DEFAULT_NETWORK, host, port: await freeLoopbackPort(DEVNET_P2P_PORT) };
+  // two devnets at once (tests) may both see the port free: the second then takes any port
+  return { ...DEFAULT_NETWORK, host, port: await freeLoopbackPort(DEVNET_P2P_PORT), anyPortIfTaken: true };
 }
 
 export interface DevnetFollower {

@@ -45,6 +45,8 @@ export interface NetworkOptions {
   snapshotSync: boolean;
   /** the sequencer's JSON-RPC URL, where a follower forwards eth_sendRawTransaction */
   sequencerRpc: string | null;
+  /** when `port` is taken, listen on any free port instead of failing (the devnet's default port) */
+  anyPortIfTaken?: boolean;
 }
 
 export const DEFAULT_NETWORK: NetworkOptions = { host: '127.0.0.1', port: 0, bootstrap: [], follow: false, snapshotSync: false, sequencerRpc: null };
@@ -102,7 +104,15 @@ export class NetworkService {
   static async start(opts: NetworkOptions, genesis: Genesis, dataDir: string, logger: Logger): Promise<NetworkService> {
     const privateKey = await loadOrCreatePeerKey(dataDir);
     let svc: NetworkService | null = null;
-    const host = await createHost({ privateKey, host: opts.host, port: opts.port, isBanned: (p) => svc?.scores.isBanned(p.toString()) ?? false });
+    const isBanned = (p: PeerId): boolean => svc?.scores.isBanned(p.toString()) ?? false;
+    let host: P2pHost;
+    try {
+      host = await createHost({ privateKey, host: opts.host, port: opts.port, isBanned });
+    } catch (e) {
+      if (!opts.anyPortIfTaken || opts.port === 0) throw e;
+      logger.info({ port: opts.port, err: (e as Error).message }, 'p2p port taken: listening on any free port');
+      host = await createHost({ privateKey, host: opts.host, port: 0, isBanned });
+    }
     svc = new NetworkService(host, genesis, opts, logger);
     await svc.init();
     return svc;
