@@ -66,18 +66,16 @@ function stopChild(child: ChildProcess): Promise<void> {
 /** `verity devnet` also starts solver and verifier worker processes; the bench runs the node without them unless asked. */
 let DEVNET_WORKERS: string[] = ['--solvers', '0', '--verifiers', '0'];
 /** ...and, where it has one, an embedded L1 with the batcher and proposer; the bench runs without it unless asked. */
-let DEVNET_L1: string[] = devnetHasL1() ? ['--no-l1'] : [];
-
-function devnetHasL1(): boolean {
-  const help = spawnSync(process.execPath, [join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--help'], { encoding: 'utf8' });
-  return help.stdout.includes('--no-l1');
-}
+const DEVNET_HELP = spawnSync(process.execPath, [join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--help'], { encoding: 'utf8' }).stdout;
+let DEVNET_L1: string[] = DEVNET_HELP.includes('--no-l1') ? ['--no-l1'] : [];
+/** ...and its follower nodes, where it starts some by default */
+const DEVNET_FOLLOWERS: string[] = DEVNET_HELP.includes('--followers') ? ['--followers', '0'] : [];
 
 async function startVerity(recoverWorkers: number, profileDir: string | undefined): Promise<Target> {
   const prof = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir];
   const child = spawn(
     process.execPath,
-    [...prof, join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', '--recover-workers', String(recoverWorkers), ...DEVNET_WORKERS, ...DEVNET_L1],
+    [...prof, join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', '--recover-workers', String(recoverWorkers), ...DEVNET_WORKERS, ...DEVNET_L1, ...DEVNET_FOLLOWERS],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const m = await waitForLine(child, /rpc listening on (http:\/\/\S+)/, 'verity devnet');

@@ -234,11 +234,12 @@ async function hostile(url: string): Promise<void> {
 }
 
 async function compare(): Promise<void> {
-  // the node alone: without the devnet's worker processes and, where it has one, its embedded L1
+  // the node alone: without the devnet's worker processes and, where it has them, its embedded L1 and followers
   // (BENCH_DEVNET_WORKERS=1 / BENCH_DEVNET_L1=1 keep them)
   const help = spawnSync(process.execPath, [join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--help'], { encoding: 'utf8' }).stdout;
   const noL1 = help.includes('--no-l1') && process.env.BENCH_DEVNET_L1 !== '1' ? ['--no-l1'] : [];
-  const verity = await startChild([join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', ...noL1, ...(process.env.BENCH_DEVNET_WORKERS === '1' ? [] : ['--solvers', '0', '--verifiers', '0'])]);
+  const noFollowers = help.includes('--followers') ? ['--followers', '0'] : [];
+  const verity = await startChild([join(ROOT, 'node', 'cli', 'bin.js'), 'devnet', '--tmp', '--port', '0', '--log-level', 'warn', ...noL1, ...noFollowers, ...(process.env.BENCH_DEVNET_WORKERS === '1' ? [] : ['--solvers', '0', '--verifiers', '0'])]);
   let bare: { url: string; child: ChildProcess } | undefined;
   try {
     bare = await startChild(['--import', 'tsx', join(import.meta.dirname, 'rpc-bare.ts')]);
