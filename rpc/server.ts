@@ -137,7 +137,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     });
   });
 
-  await app.register(async (scope: typeof app) => {
+  await app.register(async (scope: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>) => {
     if (o.cors !== false) {
       await scope.register(cors, { origin: o.cors === true ? '*' : o.cors, methods: ['GET', 'POST', 'OPTIONS'] });
     }
