@@ -110,7 +110,8 @@ describe('rollup node under SIGKILL', () => {
       next = h.first + BigInt(h.count);
     }
     expect(next - 1n).toBeGreaterThanOrEqual(head);
-    expect(logs.length).toBeGreaterThan(2);
+    // one batch before the first kill, at least one after the restarts (a catch-up batch may hold many blocks)
+    expect(logs.length).toBeGreaterThanOrEqual(2);
 
     const outputs = await L1.pub.getLogs({ address: dep.outputOracle, event: getAbiItem({ abi: outputOracleAbi, name: 'OutputProposed' }), fromBlock: 0n, toBlock: 'latest', strict: true });
     expect(outputs.length).toBeGreaterThan(1);
