@@ -75,6 +75,7 @@ describe('rollup node under SIGKILL', () => {
 
     let node = await start();
     await depositEth(L1, 1, dep.portal, alice, parseEther('1'));
+    let outputAtKill = 0n;
     for (let round = 0; round < 2; round++) {
       // kill right after a batch (round 0) or an output root (round 1) lands: the next post is on its way
       const read = round === 1 ? latestOutput : batchCount;
@@ -83,6 +84,7 @@ describe('rollup node under SIGKILL', () => {
       await new Promise((r) => setTimeout(r, 150 * round));
       node.child.kill('SIGKILL');
       await new Promise((r) => node.child.once('exit', r));
+      outputAtKill = await latestOutput();
       node = await start();
     }
     const l2 = createPublicClient({ transport: http(node.url) });
@@ -99,6 +101,8 @@ describe('rollup node under SIGKILL', () => {
       const h = decodeBatchHeader((await batchOfLog(L1.pub, dep.batchInbox, last)).frame);
       return h.first + BigInt(h.count) - 1n >= head;
     }, 40_000);
+    // and the restarted proposer goes on from where the killed one stopped
+    await until('an output root after the crashes', async () => (await latestOutput()) > outputAtKill, 40_000);
     node.child.kill('SIGTERM');
     await new Promise((r) => node.child.once('exit', r));
 
