@@ -1,41 +1,26 @@
 // The L1-verified formats, in TypeScript, exactly as Portal.sol checks them: the output root, the
 // withdrawal leaf, and the fixed-depth (32) keccak withdrawals tree (the Ethereum deposit contract's
 // shape: an empty subtree of height h hashes to ZERO_HASHES[h]; no length mix-in).
-import { concat, encodeAbiParameters, encodePacked, keccak256, type Address, type Hex } from 'viem';
+import { concat, encodePacked, keccak256, type Hex } from 'viem';
+import { keccak256 as keccakBytes, bytesToHex } from '../state-machine/crypto/hash.ts';
+import { zeroHash } from '../state-machine/merkle/tree.ts';
+import { WITHDRAWALS_TREE_DEPTH, withdrawalLeaf, type Withdrawal } from '../state-machine/modules/bridge/records.ts';
 
-export const WITHDRAWAL_TREE_DEPTH = 32;
+// The leaf format and the tree depth are the L2 bridge module's (one definition); this file adds the
+// list-based tree that tests and tools check Portal against.
+export type { Withdrawal };
+export const WITHDRAWAL_TREE_DEPTH = WITHDRAWALS_TREE_DEPTH;
 export const OUTPUT_VERSION = 0;
+/** The withdrawal hash and tree leaf: keccak256(abi.encode(nonce, l2Sender, l1Recipient, token, amount)). */
+export const withdrawalHash: (w: Withdrawal) => Hex = withdrawalLeaf;
 
-export interface Withdrawal {
-  nonce: bigint;
-  l2Sender: Address;
-  l1Recipient: Address;
-  /** address(0) for ETH */
-  token: Address;
-  amount: bigint;
-}
-
-/** ZERO_HASHES[0] = 32 zero bytes; ZERO_HASHES[h + 1] = keccak256(ZERO_HASHES[h] ‖ ZERO_HASHES[h]). */
-export const ZERO_HASHES: readonly Hex[] = (() => {
-  const z: Hex[] = [`0x${'00'.repeat(32)}`];
-  for (let h = 0; h < WITHDRAWAL_TREE_DEPTH; h++) z.push(keccak256(concat([z[h], z[h]])));
-  return z;
-})();
+/** ZERO_HASHES[h] = root of an empty subtree of height h. */
+export const ZERO_HASHES: readonly Hex[] = Array.from({ length: WITHDRAWAL_TREE_DEPTH + 1 }, (_, h) => bytesToHex(zeroHash(h, keccakBytes)));
 
 /** keccak256(abi.encodePacked(uint8 0, stateRoot, withdrawalsRoot, blockHash)). */
 export function outputRoot(stateRoot: Hex, withdrawalsRoot: Hex, blockHash: Hex): Hex {
   return keccak256(
     encodePacked(['uint8', 'bytes32', 'bytes32', 'bytes32'], [OUTPUT_VERSION, stateRoot, withdrawalsRoot, blockHash]),
-  );
-}
-
-/** The withdrawal hash and tree leaf: keccak256(abi.encode(nonce, l2Sender, l1Recipient, token, amount)). */
-export function withdrawalHash(w: Withdrawal): Hex {
-  return keccak256(
-    encodeAbiParameters(
-      [{ type: 'uint256' }, { type: 'address' }, { type: 'address' }, { type: 'address' }, { type: 'uint256' }],
-      [w.nonce, w.l2Sender, w.l1Recipient, w.token, w.amount],
-    ),
   );
 }
 
