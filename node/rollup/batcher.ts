@@ -13,7 +13,7 @@ import type { Chain } from '../chain/chain.ts';
 import { openDb, type Db } from '../store/event-log.ts';
 import { BATCH_SUBMITTED, batchOfLog, decodeBatchHeader, encodeBatch } from './batch-format.ts';
 import { l1Garbage } from './errors.ts';
-import { sleep, type L1Sender } from './l1.ts';
+import { pollLoop, type L1Sender } from './l1.ts';
 
 const CURSOR_KEY = new TextEncoder().encode('cursor');
 
@@ -59,7 +59,6 @@ export class Batcher {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
   private lastPostAt = performance.now();
-  private failures = 0;
   readonly stats: BatchStats = { batches: 0, blocks: 0, txs: 0, rawTxBytes: 0, payloadBytes: 0, frameBytes: 0 };
   /** called with the newest posted L2 block after each post (and after the first read of L1) */
   onPosted: ((l2Block: bigint) => void) | null = null;
@@ -114,21 +113,16 @@ export class Batcher {
     this.loop ??= this.run();
   }
 
-  private async run(): Promise<void> {
-    const pollMs = this.o.pollMs ?? 250;
-    while (!this.abort.signal.aborted) {
-      try {
-        await this.step();
-        this.failures = 0;
-        await sleep(pollMs, this.abort.signal);
-      } catch (e) {
-        this.failures++;
-        const backoff = Math.min(pollMs * 2 ** Math.min(this.failures, 6), 30_000);
-        this.o.logger.warn({ err: e, failures: this.failures, retryMs: backoff }, 'batcher step failed; retrying');
-        await sleep(backoff, this.abort.signal);
-      }
-    }
+  private run(): Promise<void> {
+    return pollLoop({
+      step: () => this.step(),
+      pollMs: this.o.pollMs ?? 250,
+      signal: this.abort.signal,
+      logger: this.o.logger,
+      what: 'batcher step',
+    });
   }
+
 
   /** Posts one batch when one is due. Returns the number of L2 blocks posted (0: nothing sent). */
   async step(force = false): Promise<number> {

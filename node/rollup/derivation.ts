@@ -21,7 +21,7 @@ import { BATCH_SUBMITTED, batchOfLog, decodeBatch } from './batch-format.ts';
 import { VerityError } from '../../state-machine/errors.ts';
 import { StoreError } from '../errors.ts';
 import { DerivationError } from './errors.ts';
-import { sleep } from './l1.ts';
+import { pollLoop } from './l1.ts';
 import { outputOf } from './proposer.ts';
 import { DepositWatcher, l1Block } from './watcher.ts';
 
@@ -59,7 +59,6 @@ const sameDeposit = (a: Deposit, b: Deposit): boolean =>
 export class Derivation {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
-  private failures = 0;
   private readonly l1Hashes = new Map<bigint, string>();
   /** set when derivation stopped on a disagreement */
   failed: DerivationError | null = null;
@@ -103,27 +102,23 @@ export class Derivation {
     this.loop ??= this.run();
   }
 
-  private async run(): Promise<void> {
-    const pollMs = this.o.pollMs ?? 1000;
-    while (!this.abort.signal.aborted && this.failed === null) {
-      try {
-        await this.step();
-        this.failures = 0;
-        await sleep(pollMs, this.abort.signal);
-      } catch (e) {
-        if (e instanceof DerivationError) {
-          this.failed = e;
-          this.o.logger.fatal({ err: e, code: e.code, data: e.data }, 'derivation stopped: L2 data on L1 disagrees');
-          this.onFailure?.(e);
-          return;
-        }
-        this.failures++;
-        const backoff = Math.min(pollMs * 2 ** Math.min(this.failures, 5), 30_000);
-        this.o.logger.warn({ err: e, failures: this.failures, retryMs: backoff }, 'derivation step failed; retrying');
-        await sleep(backoff, this.abort.signal);
-      }
-    }
+  private run(): Promise<void> {
+    return pollLoop({
+      step: () => this.step(),
+      pollMs: this.o.pollMs ?? 1000,
+      signal: this.abort.signal,
+      logger: this.o.logger,
+      what: 'derivation step',
+      fatal: (e: unknown) => {
+        if (!(e instanceof DerivationError)) return false;
+        this.failed = e;
+        this.o.logger.fatal({ err: e, code: e.code, data: e.data }, 'derivation stopped: L2 data on L1 disagrees');
+        this.onFailure?.(e);
+        return true;
+      },
+    });
   }
+
 
   /** Derives everything L1 holds up to its confirmed tip. Public so tests and benches can drive it. */
   async step(): Promise<void> {

@@ -16,6 +16,7 @@ import {
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { l1TxReverted } from './errors.ts';
+import type { Logger } from '../../infra/logger.ts';
 
 export interface L1ConnectOptions {
   /** per request, ms */
@@ -83,4 +84,26 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * Runs `step` every `pollMs` until the signal aborts. A failed step is retried after an exponential
+ * backoff (up to 30 s), logged as `${what} failed; retrying`; when `fatal(e)` says retrying cannot
+ * mend an error, the loop ends instead (the caller has recorded why).
+ */
+export async function pollLoop(o: { step: () => Promise<unknown>; pollMs: number; signal: AbortSignal; logger: Logger; what: string; fatal?: (e: unknown) => boolean }): Promise<void> {
+  let failures = 0;
+  while (!o.signal.aborted) {
+    try {
+      await o.step();
+      failures = 0;
+      await sleep(o.pollMs, o.signal);
+    } catch (e) {
+      if (o.fatal?.(e)) return;
+      failures++;
+      const backoff = Math.min(o.pollMs * 2 ** Math.min(failures, 5), 30_000);
+      o.logger.warn({ err: e, failures, retryMs: backoff }, `${o.what} failed; retrying`);
+      await sleep(backoff, o.signal);
+    }
+  }
 }

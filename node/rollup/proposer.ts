@@ -10,7 +10,7 @@ import { outputOracleAbi } from '../../bridge/artifacts.ts';
 import { outputRoot } from '../../bridge/withdrawals.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { Chain } from '../chain/chain.ts';
-import { sleep, type L1Sender } from './l1.ts';
+import { pollLoop, type L1Sender } from './l1.ts';
 
 export interface ProposerOptions {
   chain: Chain;
@@ -35,7 +35,6 @@ export async function outputOf(chain: Chain, n: bigint): Promise<{ root: `0x${st
 export class Proposer {
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
-  private failures = 0;
   /** newest L2 block this process saw proposed on L1 */
   latest = 0n;
   proposals = 0;
@@ -48,21 +47,16 @@ export class Proposer {
     this.loop ??= this.run();
   }
 
-  private async run(): Promise<void> {
-    const pollMs = this.o.pollMs ?? 500;
-    while (!this.abort.signal.aborted) {
-      try {
-        await this.step();
-        this.failures = 0;
-        await sleep(pollMs, this.abort.signal);
-      } catch (e) {
-        this.failures++;
-        const backoff = Math.min(pollMs * 2 ** Math.min(this.failures, 6), 30_000);
-        this.o.logger.warn({ err: e, failures: this.failures, retryMs: backoff }, 'proposer step failed; retrying');
-        await sleep(backoff, this.abort.signal);
-      }
-    }
+  private run(): Promise<void> {
+    return pollLoop({
+      step: () => this.step(),
+      pollMs: this.o.pollMs ?? 500,
+      signal: this.abort.signal,
+      logger: this.o.logger,
+      what: 'proposer step',
+    });
   }
+
 
   /** Proposes the newest due multiple when there is one; returns its number (null: nothing sent). */
   async step(): Promise<bigint | null> {

@@ -13,7 +13,7 @@ import type { L1Feed, L1Origin } from '../chain/l1-feed.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { openDb, type Db } from '../store/event-log.ts';
 import { deepReorg, l1Garbage, RollupError } from './errors.ts';
-import { sleep } from './l1.ts';
+import { pollLoop } from './l1.ts';
 
 const DEPOSIT_EVENT = getAbiItem({ abi: portalAbi, name: 'Deposit' });
 const ZERO_HASH: Hex = `0x${'00'.repeat(32)}`;
@@ -108,7 +108,6 @@ export class DepositWatcher implements L1Feed {
   private readonly byNonce = new Map<bigint, Deposit>();
   private readonly abort = new AbortController();
   private loop: Promise<void> | null = null;
-  private failures = 0;
   /** set when a confirmed block left the chain; the feed no longer advances */
   halted: RollupError | null = null;
   /** notified after every poll that moved the cursor */
@@ -156,26 +155,22 @@ export class DepositWatcher implements L1Feed {
     this.loop ??= this.run();
   }
 
-  private async run(): Promise<void> {
-    const pollMs = this.o.pollMs ?? 1000;
-    while (!this.abort.signal.aborted && this.halted === null) {
-      try {
-        await this.poll();
-        this.failures = 0;
-        await sleep(pollMs, this.abort.signal);
-      } catch (e) {
-        if (e instanceof RollupError && e.code === 'ROLLUP_L1_DEEP_REORG') {
-          this.halted = e;
-          this.o.logger.fatal({ err: e }, 'confirmed L1 block reorged away: deposit feed halted');
-          return;
-        }
-        this.failures++;
-        const backoff = Math.min(pollMs * 2 ** Math.min(this.failures, 5), 30_000);
-        this.o.logger.warn({ err: e, failures: this.failures, retryMs: backoff }, 'L1 deposit scan failed; retrying');
-        await sleep(backoff, this.abort.signal);
-      }
-    }
+  private run(): Promise<void> {
+    return pollLoop({
+      step: () => this.poll(),
+      pollMs: this.o.pollMs ?? 1000,
+      signal: this.abort.signal,
+      logger: this.o.logger,
+      what: 'L1 deposit scan',
+      fatal: (e: unknown) => {
+        if (!(e instanceof RollupError && e.code === 'ROLLUP_L1_DEEP_REORG')) return false;
+        this.halted = e;
+        this.o.logger.fatal({ err: e }, 'confirmed L1 block reorged away: deposit feed halted');
+        return true;
+      },
+    });
   }
+
 
   /** One scan up to the confirmed tip. Public so tests and derivation can drive it step by step. */
   async poll(): Promise<void> {
