@@ -2,7 +2,11 @@
 //   version 0x01 ‖ first L2 block u64 BE ‖ block count u32 BE ‖ brotli(msgpack(WireBlock[]))
 // The 13-byte plain header lets a restarted batcher learn the last posted block without
 // decompressing. Header hex fields travel as bytes (half the size before compression).
-import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, brotliDecompressSync, constants } from 'node:zlib';
+
+// compression runs on libuv's thread pool: a batch of 200 blocks must not hold the sealing thread
+const compress = promisify(brotliCompress);
 import { decodeFunctionData, getAbiItem, keccak256, type Address, type Hex, type PublicClient } from 'viem';
 import { batchInboxAbi } from '../../bridge/artifacts.ts';
 import { pack, unpack } from '../../state-machine/codec/msgpack.ts';
@@ -47,10 +51,10 @@ function fromWire(w: WireBlock): Block {
 }
 
 /** Raw bytes before compression (msgpack payload) and the frame. */
-export function encodeBatch(blocks: Block[]): { frame: Bytes; rawBytes: number } {
+export async function encodeBatch(blocks: Block[]): Promise<{ frame: Bytes; rawBytes: number }> {
   if (blocks.length === 0) throw new RangeError('empty batch');
   const payload = pack(blocks.map(toWire));
-  const body = brotliCompressSync(payload, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: payload.length } });
+  const body = await compress(payload, { params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: payload.length } });
   const frame = new Uint8Array(BATCH_HEADER_BYTES + body.length);
   const dv = new DataView(frame.buffer);
   frame[0] = BATCH_VERSION;

@@ -135,11 +135,11 @@ export class Batcher {
     if (waiting <= 0n) return 0;
     if (!force && waiting < BigInt(maxBlocks) && performance.now() - this.lastPostAt < (this.o.intervalMs ?? 2_000)) return 0;
     const blocks = await this.collect(this.cursor.posted + 1n, head, maxBlocks);
-    let enc = encodeBatch(blocks);
+    let enc = await encodeBatch(blocks);
     const maxFrame = this.o.maxFrameBytes ?? 100_000;
     while (enc.frame.length > maxFrame && blocks.length > 1) {
       blocks.length = Math.max(1, Math.floor(blocks.length / 2));
-      enc = encodeBatch(blocks);
+      enc = await encodeBatch(blocks);
     }
     const data = encodeFunctionData({ abi: batchInboxAbi, functionName: 'submitBatch', args: [`0x${Buffer.from(enc.frame).toString('hex')}`] });
     const r = await sender.send('submitBatch', this.o.inbox, data);
