@@ -27,7 +27,6 @@ export const chainMethods: MethodTable = {
     if (s.targetNumber <= s.headNumber) return false;
     return { startingBlock: '0x0', currentBlock: qty(s.headNumber), highestBlock: qty(s.targetNumber) };
   }),
-  eth_accounts: method([], ({ backend }) => backend.accounts()),
   eth_mining: method([], () => false),
   eth_hashrate: method([], () => '0x0'),
   eth_coinbase: method([], ({ feeVault }) => feeVault),

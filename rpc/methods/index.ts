@@ -12,7 +12,6 @@ import { verityMethods } from './verity.ts';
 
 export const methods: MethodTable = {
   ...chainMethods,
-  // after chainMethods: its eth_accounts gives way to the one that knows unlocked devnet accounts
   ...accountMethods,
   ...stateMethods,
   ...blockMethods,
