@@ -1,6 +1,7 @@
 // Loss reports (ITask.reportLosses): the losses a worker computed, published for dashboards as
 // float32 bit patterns (the chain never does floating point). Best effort: a report that fails is
 // logged, never retried at the cost of the work that matters (commits, attestations).
+// Resolves true when every chunk was mined, false when the module refused one; transport failures throw.
 import { sendLogged, type WorkerContext } from './context.ts';
 
 export interface LossPoint {
@@ -19,11 +20,12 @@ export function lossBits(loss: number): number {
   return u32[0];
 }
 
-export async function reportLosses(ctx: WorkerContext, taskId: bigint, points: readonly LossPoint[], fields: Record<string, unknown>): Promise<void> {
+export async function reportLosses(ctx: WorkerContext, taskId: bigint, points: readonly LossPoint[], fields: Record<string, unknown>): Promise<boolean> {
   const sorted = [...points].filter((p) => Number.isFinite(p.loss)).sort((a, b) => a.step - b.step);
   for (let i = 0; i < sorted.length; i += MAX_PER_REPORT) {
     const chunk = sorted.slice(i, i + MAX_PER_REPORT);
     const out = await sendLogged(ctx, { functionName: 'reportLosses', args: [taskId, chunk.map((p) => BigInt(p.step)), chunk.map((p) => lossBits(p.loss))] }, fields);
-    if (!out.ok) return;
+    if (!out.ok) return false;
   }
+  return true;
 }

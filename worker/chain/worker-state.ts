@@ -20,6 +20,8 @@ export interface SolverTaskRecord {
   specHash: Hex;
   traceRoot?: Hex;
   modelHash?: Hex;
+  /** the run's losses are published (reportLosses mined, or refused by the module) */
+  lossesReported?: boolean;
 }
 
 /** A task this worker verifies: what it did per segment. */

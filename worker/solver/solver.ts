@@ -10,7 +10,7 @@
 // With --misbehave (tests and demos only) it trains and commits a cheat and defends it.
 import type { Hex } from '../../state-machine/crypto/hash.ts';
 import { TaskStatus, type ChainTask, type TaskEvent } from '../chain/client.ts';
-import { sendLogged, type WorkerContext } from '../chain/context.ts';
+import { sendLogged, sleep, type WorkerContext } from '../chain/context.ts';
 import type { JobResult } from '../chain/scheduler.ts';
 import { TaskRole } from '../chain/role.ts';
 import type { SolverTaskRecord } from '../chain/worker-state.ts';
@@ -31,6 +31,8 @@ export interface SolverOptions extends TrainTaskOptions {
   behaviour?: Misbehaviour;
 }
 
+/** a failed loss report is retried after 1, 2, 4, … s up to this backoff, then left to the next look */
+const LOSS_REPORT_MAX_BACKOFF_MS = 16_000;
 const STATUS_NAME: Record<number, string> = { 1: 'open', 2: 'claimed', 3: 'committed', 4: 'disputed', 5: 'finalized', 6: 'expired', 7: 'cancelled' };
 
 export class Solver extends TaskRole {
@@ -41,6 +43,8 @@ export class Solver extends TaskRole {
   private readonly disputes: DisputeDriver;
   /** claimed roots of a cheat's checkpoints, by spec hash (the honest store cannot vouch for them) */
   private readonly cheats = new Map<Hex, SolvedTrace>();
+  /** tasks whose loss report is in flight */
+  private readonly reportingLosses = new Set<string>();
 
   constructor(
     ctx: WorkerContext,
@@ -226,13 +230,44 @@ export class Solver extends TaskRole {
       this.ctx.state.data.solving[k] = { ...rec, phase: 'committed' };
       this.ctx.state.save();
       this.ctx.log.info({ ...fields, traceRoot: rec.traceRoot, endpoint: this.o.endpoint }, 'committed');
-      const losses = storedTrace(this.ctx, inputs.specHash, inputs.spec.steps, inputs.spec.checkpointInterval)?.losses ?? [];
-      if (losses.length > 0) reportLosses(this.ctx, id, losses, fields).catch((e: unknown) => this.ctx.log.warn({ ...fields, err: e }, 'loss report failed'));
+      this.reportLossesOnce(id, inputs.specHash, inputs.spec.steps, inputs.spec.checkpointInterval);
       // training is done, so a slot is free: the next open task need not wait for this one's window
       this.lookAgain(id);
       return { wakeAt: out.blockNumber };
     }
     return { wakeAt: head + 1n };
+  }
+
+  /**
+   * Publishes a committed run's losses, once: the task record remembers a report that landed. A
+   * report lost to a transport failure (the node restarting, say) is sent again after a backoff and
+   * at the next look. Never awaited: the work that matters does not wait for it.
+   */
+  private reportLossesOnce(id: bigint, specHash: Hex, steps: number, interval: number): void {
+    const k = id.toString();
+    if (this.ctx.state.data.solving[k]?.lossesReported || this.reportingLosses.has(k)) return;
+    const losses = storedTrace(this.ctx, specHash, steps, interval)?.losses ?? [];
+    if (losses.length === 0) return;
+    const fields = { task: k };
+    this.reportingLosses.add(k);
+    const attempt = async (): Promise<void> => {
+      for (let delayMs = 1_000; ; delayMs *= 2) {
+        try {
+          await reportLosses(this.ctx, id, losses, fields);
+          const rec = this.ctx.state.data.solving[k];
+          if (rec) this.ctx.state.data.solving[k] = { ...rec, lossesReported: true };
+          this.ctx.state.save();
+          return;
+        } catch (e) {
+          if (delayMs > LOSS_REPORT_MAX_BACKOFF_MS || this.ctx.stopping()) throw e;
+          this.ctx.log.warn({ ...fields, err: e, retryInMs: delayMs }, 'loss report failed; retrying');
+          await sleep(delayMs);
+        }
+      }
+    };
+    attempt()
+      .catch((e: unknown) => this.ctx.log.warn({ ...fields, err: e }, 'loss report failed; trying again at the next look'))
+      .finally(() => this.reportingLosses.delete(k));
   }
 
   /** Registers a finished run with the checkpoint server; false when the store no longer has it. */
@@ -252,6 +287,7 @@ export class Solver extends TaskRole {
       this.ctx.state.data.solving[k] = { ...(rec ?? { specHash: t.specHash }), phase: 'committed', traceRoot: t.traceRoot, modelHash: t.modelHash };
       this.ctx.state.save();
     }
+    this.reportLossesOnce(id, t.specHash, Number(t.steps), Number(t.checkpointInterval));
     if (!this.serve(t.specHash, Number(t.steps), Number(t.checkpointInterval))) {
       this.ctx.log.error({ ...fields, traceRoot: t.traceRoot }, 'committed trace is not in the checkpoint store; cannot serve it');
     }

@@ -196,7 +196,11 @@ describe('verity worker (real node, real worker processes)', () => {
     expect(logs.some((l) => l.eventName === 'DataRequested' && l.args.taskId === ids.honest)).toBe(false);
     // loss curves: the solver publishes one loss per checkpoint; each verifier its re-run segments',
     // bit for bit the solver's (the same RepOps training)
-    const losses = logs.flatMap((l) => (l.eventName === 'LossesReported' && l.args.taskId === ids.honest ? [l.args] : []));
+    // reports are best effort and asynchronous (a node restart in the kill scenario may delay one)
+    const losses = await until('loss reports of the solver and both verifiers', async () => {
+      const all = (await taskLogs(startBlock, await pub.getBlockNumber())).flatMap((l) => (l.eventName === 'LossesReported' && l.args.taskId === ids.honest ? [l.args] : []));
+      return new Set(all.map((r) => r.reporter.toLowerCase())).size >= 3 ? all : undefined;
+    }, 30_000, 200);
     const solverLoss = new Map<bigint, number>();
     for (const r of losses.filter((x) => x.reporter.toLowerCase() === keys.A.address)) r.steps.forEach((st, i) => solverLoss.set(st, r.lossBits[i]));
     expect(solverLoss.size).toBe(10);

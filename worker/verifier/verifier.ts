@@ -269,7 +269,12 @@ export class Verifier extends TaskRole {
   private async reportRerunLosses(id: bigint, fields: Record<string, unknown>): Promise<void> {
     const points = this.rerunLosses.get(id) ?? [];
     this.rerunLosses.delete(id);
-    if (points.length > 0) await reportLosses(this.ctx, id, points, fields).catch((e: unknown) => this.ctx.log.warn({ ...fields, err: e }, 'loss report failed'));
+    if (points.length === 0) return;
+    await reportLosses(this.ctx, id, points, fields).catch((e: unknown) => {
+      // kept for the next report (a node restart, say, is not the end of the curve)
+      this.rerunLosses.set(id, [...points, ...(this.rerunLosses.get(id) ?? [])]);
+      this.ctx.log.warn({ ...fields, err: e }, 'loss report failed');
+    });
   }
 
   private async attest(t: ChainTask, m: Match, rec: VerifierTaskRecord): Promise<void> {
