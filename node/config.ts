@@ -17,8 +17,12 @@ export interface NodeConfig {
   snapshotInterval: number;
   txpoolMinPerSender: number;
   txpoolMaxTotal: number;
-  /** worker threads for sender recovery; 0 = recover on the main thread */
-  recoverWorkers: number;
+  /**
+   * worker threads for sender recovery; 0 = recover on the main thread; null = by role: 1 on the
+   * sequencer (its main thread is busy serving RPC), 2 on a follower (its main thread waits on
+   * recovery while it re-executes)
+   */
+  recoverWorkers: number | null;
   logLevel: LogLevel;
 }
 
@@ -31,7 +35,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
   snapshotInterval: 100,
   txpoolMinPerSender: 64,
   txpoolMaxTotal: 50_000,
-  recoverWorkers: 1,
+  recoverWorkers: null,
   logLevel: 'info',
 };
 

@@ -42,7 +42,7 @@ export async function startNode(
     sequencerKey: config.sequencerKey === null ? null : hexToBytes(config.sequencerKey),
     snapshotInterval: config.snapshotInterval,
     poolLimits: { ...DEFAULT_POOL_LIMITS, minPerSender: config.txpoolMinPerSender, maxTotal: config.txpoolMaxTotal },
-    recoverWorkers: config.recoverWorkers,
+    recoverWorkers: config.recoverWorkers ?? (config.sequencerKey === null ? 2 : 1),
     logger: logger.child({ component: 'chain' }),
   });
   let chain: Chain;

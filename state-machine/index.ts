@@ -7,6 +7,7 @@ export type { AccessListItem, Block, BlockHeader, CallMsg, CallResult, Receipt, 
 export { ChainState, GasAllowanceError, MODULES, ZERO_ADDRESS } from './chain/state.ts';
 export {
   applyBlock,
+  applyDecodedBlock,
   blockEnvFromHeader,
   buildBlock,
   genesisBlock,

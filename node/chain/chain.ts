@@ -8,7 +8,7 @@ import { genesisToJson, type Genesis } from '../../genesis/index.ts';
 import {
   BlockInvalidError,
   ChainState,
-  applyBlock,
+  applyDecodedBlock,
   buildBlock,
   decodeBlockTransaction,
   genesisBlock,
@@ -76,6 +76,8 @@ export class Chain {
   readonly history: StateHistory;
   private head: ChainState;
   private headHeader: BlockHeader;
+  /** blocks announced by prepareImport: their decoding (sender recovery) in flight */
+  private readonly decoding = new WeakMap<Block, Promise<SignedTx[]>>();
   private readonly recentTxs = new Map<Hex, RecentTx>();
   private readonly recentByBlock = new Map<bigint, Hex[]>();
   private sealing: Promise<Block | null> | null = null;
@@ -335,12 +337,12 @@ export class Chain {
    * its indexes and an optional snapshot, then moves head, snapshot bookkeeping, pool and the
    * recent-tx cache on. Shared by sealing and importing.
    */
-  private async commitBlock(block: Block, txs: SignedTx[], receipts: Receipt[], journalRemovals: Hex[]): Promise<void> {
+  private async commitBlock(block: Block, txs: SignedTx[], receipts: Receipt[], journalRemovals: Hex[], durable = true): Promise<void> {
     const n = block.header.number;
     const snap = n % BigInt(this.opts.snapshotInterval) === 0n ? this.snapshotFor(block.header.stateRoot) : {};
     const tw = performance.now();
     try {
-      await this.log.writeBlock({ block, senders: txs.map((t) => t.from), receipts, ...snap, journalRemovals });
+      await this.log.writeBlock({ block, senders: txs.map((t) => t.from), receipts, ...snap, journalRemovals, durable });
     } catch (e) {
       // The in-memory head already moved; the log did not. Rebuild the head from the log.
       this.opts.logger.error({ err: e, block: n }, 'block write failed; reloading head state from the log');
@@ -363,12 +365,18 @@ export class Chain {
   }
 
   /**
-   * Follower: re-executes a received block on the head state with applyBlock (sequencer signature,
-   * parent, every root) and persists it as sealing does. Serialised with sealing and other imports.
+   * Follower: re-executes a received block on the head state with applyDecodedBlock (sequencer
+   * signature, parent, every root) and persists it as sealing does. Serialised with sealing and
+   * other imports; the senders are recovered from the moment of the call, in the decode workers, so
+   * a caller that imports a range recovers block n+1 while block n executes. `durable: false` skips
+   * the fsync (a block the follower can fetch again; see BlockWrite.durable).
    * Throws BlockInvalidError (state unchanged) when the block is not the valid next block.
    */
-  importBlock(block: Block): Promise<Receipt[]> {
-    const run = (this.sealing ?? Promise.resolve(null)).catch(() => null).then(() => this.importOnce(block));
+  importBlock(block: Block, opts: { durable?: boolean } = {}): Promise<Receipt[]> {
+    const txs = this.decoding.get(block) ?? this.decodeForImport(block);
+    this.decoding.delete(block);
+    txs.catch(() => undefined); // awaited (and its error thrown) in importOnce
+    const run = (this.sealing ?? Promise.resolve(null)).catch(() => null).then(() => this.importOnce(block, txs, opts.durable ?? true));
     this.sealing = run.then(
       () => block,
       () => null,
@@ -376,14 +384,23 @@ export class Chain {
     return run;
   }
 
-  private async importOnce(block: Block): Promise<Receipt[]> {
-    if (this.closed) throw new StoreError('chain is closed');
-    let txs: SignedTx[];
+  /**
+   * Starts recovering the senders of a block that will be imported soon (range sync calls it as each
+   * block arrives, so recovery runs ahead of execution); importBlock picks the result up.
+   */
+  prepareImport(block: Block): void {
+    if (this.decoding.has(block)) return;
+    const txs = this.decodeForImport(block);
+    txs.catch(() => undefined);
+    this.decoding.set(block, txs);
+  }
+
+  private async decodeForImport(block: Block): Promise<SignedTx[]> {
+    if (!Array.isArray(block.transactions)) throw new BlockInvalidError('malformed transaction list');
+    // What the workers refuse (deposits, which carry no signature; invalid txs) decodes here.
+    const decoded = await Promise.all(block.transactions.map((raw) => this.decoder.decode(raw)));
     try {
-      // senders recovered once, in the decode workers (another core); applyBlock then trusts them.
-      // What the workers refuse (deposits, which carry no signature; invalid txs) decodes here.
-      const decoded = Array.isArray(block.transactions) ? await Promise.all(block.transactions.map((raw) => this.decoder.decode(raw))) : [];
-      txs = block.transactions.map((raw, i) => {
+      return block.transactions.map((raw, i) => {
         const r = decoded[i];
         return r.ok ? r.tx : decodeBlockTransaction(raw, this.genesis.chainId);
       });
@@ -391,9 +408,14 @@ export class Chain {
       if (e instanceof VerityError || e instanceof TypeError) throw new BlockInvalidError(`transaction does not decode: ${e.message}`);
       throw e;
     }
-    const receipts = applyBlock(this.head, this.headHeader, block, txs.map((t) => t.from));
+  }
+
+  private async importOnce(block: Block, decoding: Promise<SignedTx[]>, durable: boolean): Promise<Receipt[]> {
+    if (this.closed) throw new StoreError('chain is closed');
+    const txs = await decoding;
+    const receipts = applyDecodedBlock(this.head, this.headHeader, block, txs);
     // a pooled copy of an included tx (a node that was sequencer before) leaves the journal too
-    await this.commitBlock(block, txs, receipts, txs.filter((t) => this.pool.get(t.hash) !== undefined).map((t) => t.hash));
+    await this.commitBlock(block, txs, receipts, txs.filter((t) => this.pool.get(t.hash) !== undefined).map((t) => t.hash), durable);
     this.events.emit('block', block, receipts);
     return receipts;
   }

@@ -26,7 +26,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--config <file>', 'JSON config file (settings: see docs/node.md)')
     .option('--datadir <dir>', 'data directory (LevelDB event log, snapshots, pool journal)')
     .option('--snapshot-interval <blocks>', 'write a state snapshot every N blocks (default 100)')
-    .option('--recover-workers <n>', 'worker threads for sender recovery, 0 = main thread (default 1)')
+    .option('--recover-workers <n>', 'worker threads for sender recovery, 0 = main thread (default: 1 on the sequencer, 2 on a follower)')
     .option('--txpool-min-per-sender <n>', 'pool slots each sender is guaranteed; more while the pool has room (default 64)')
     .option('--txpool-max-total <n>', 'pooled txs in all (default 50000)')
     .addOption(new Option('--log-level <level>', 'log level (logs go to stderr as JSON lines)').choices(LOG_LEVELS));

@@ -109,7 +109,8 @@ async function syncFrom(net: NetworkService, chain: Chain, peer: PeerId, log: Lo
       if (b.header.parentHash !== prevHash) throw new PeerMessageError('invalid-block', `block ${next} does not link to its parent`);
       if (next === S && b.hash !== target.hash) throw new PeerMessageError('conflict', `block ${S} is not the snapshot's block`);
       const { txs, receipts } = checkBody(b, item.receipts ?? [], genesis.chainId);
-      await chain.log.writeBlock({ block: b, senders: txs.map((t) => t.from), receipts, ...(next === S ? { snapshot: bytes } : {}) });
+      // fsynced at the end of each response (the rest can be fetched again after a power loss)
+      await chain.log.writeBlock({ block: b, senders: txs.map((t) => t.from), receipts, ...(next === S ? { snapshot: bytes } : {}), durable: next === S || i + 1 === want });
       prevHash = b.hash;
       next++;
       i++;

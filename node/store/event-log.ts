@@ -25,6 +25,12 @@ export interface BlockWrite extends StoredBlock {
   snapshotSameAs?: bigint;
   /** pool journal entries to drop in the same batch (the included txs, evicted ones) */
   journalRemovals?: Hex[];
+  /**
+   * false: written without an fsync (a process kill keeps it, the OS's page cache has it; a power
+   * loss may drop it with the blocks after it, never a block before it). For blocks a follower can
+   * fetch again; the default is fsynced.
+   */
+  durable?: boolean;
 }
 
 export interface Head {
@@ -96,7 +102,7 @@ export class EventLog {
     await this.db.put(keys.meta(name), pack(value), { sync: true });
   }
 
-  /** Appends the next block. All-or-nothing: one batch, fsynced before the promise resolves. */
+  /** Appends the next block. All-or-nothing: one batch, fsynced (unless `durable` is false) before the promise resolves. */
   async writeBlock(w: BlockWrite): Promise<void> {
     const { block, senders, receipts } = w;
     const n = block.header.number;
@@ -141,7 +147,7 @@ export class EventLog {
     }
     for (const h of w.journalRemovals ?? []) batch.del(keys.journal(h));
     batch.put(keys.meta('head'), pack({ number: n, hash: block.hash }));
-    await batch.write({ sync: true });
+    await batch.write({ sync: w.durable !== false });
     this.headValue = { number: n, hash: block.hash };
     this.remember(n, stored, receipts);
   }

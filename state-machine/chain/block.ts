@@ -246,6 +246,21 @@ export function applyBlock(state: ChainState, parent: BlockHeader, block: Block,
       throw e;
     }
   });
+  return executeBlock(state, block, txs);
+}
+
+/**
+ * applyBlock for a caller that decoded the block's transactions itself (the node does, in worker
+ * threads, while it executes the previous block): `txs[i]` must be what decodeBlockTransaction makes
+ * of `block.transactions[i]`. The transactions are not decoded a second time.
+ */
+export function applyDecodedBlock(state: ChainState, parent: BlockHeader, block: Block, txs: readonly SignedTx[]): Receipt[] {
+  checkHeader(state, parent, block);
+  if (txs.length !== block.transactions.length) throw new BlockInvalidError(`${txs.length} decoded transactions for ${block.transactions.length}`);
+  return executeBlock(state, block, txs);
+}
+
+function executeBlock(state: ChainState, block: Block, txs: readonly SignedTx[]): Receipt[] {
   const h = block.header;
   state.store.checkpoint();
   try {

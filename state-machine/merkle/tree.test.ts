@@ -15,6 +15,17 @@ describe('binary Merkle tree', () => {
     expect(three).toEqual(want);
   });
 
+  it('merkleRoot equals the root of the kept tree for every size, with either hash', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 300 }), fc.boolean(), (n, useKeccak) => {
+        const leaves = Array.from({ length: n }, (_, i) => leaf(i));
+        const h = useKeccak ? keccak256 : sha256;
+        expect(merkleRoot(leaves, h)).toEqual(new MerkleTree(leaves, h).root);
+      }),
+      { numRuns: 120 },
+    );
+  });
+
   it('proves every leaf and rejects tampering', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 70 }), fc.nat(), fc.nat(31), (n, pick, byte) => {

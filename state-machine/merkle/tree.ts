@@ -6,7 +6,7 @@
 // so a Solidity verifier is a short loop. Leaves must therefore already be domain-separated hashes
 // (tensorHash, H(j ‖ opcode ‖ …), sample hashes); never feed raw 64-byte data as a leaf.
 // The hash is a parameter: sha256 for Verity's own commitments, keccak256 where L1 verifies.
-import { HASH_LENGTH, ZERO_HASH, concatBytes, equalBytes, sha256, type Bytes } from '../crypto/hash.ts';
+import { HASH_LENGTH, ZERO_HASH, concatBytes, equalBytes, sha256Of, type Bytes } from '../crypto/hash.ts';
 import { VerityError } from '../errors.ts';
 
 export type HashFn = (data: Bytes) => Bytes;
@@ -27,7 +27,7 @@ export interface MerkleProof {
 const zeroCache = new Map<HashFn, Bytes[]>();
 
 /** zeroHashes(h)[d] = root of a full subtree of depth d whose leaves are all zero. */
-export function zeroHash(depth: number, hash: HashFn = sha256): Bytes {
+export function zeroHash(depth: number, hash: HashFn = sha256Of): Bytes {
   let z = zeroCache.get(hash);
   if (!z) {
     z = [ZERO_HASH];
@@ -47,7 +47,7 @@ export function treeDepth(leafCount: number): number {
   return d;
 }
 
-export function hashPair(left: Bytes, right: Bytes, hash: HashFn = sha256): Bytes {
+export function hashPair(left: Bytes, right: Bytes, hash: HashFn = sha256Of): Bytes {
   return hash(concatBytes(left, right));
 }
 
@@ -63,7 +63,7 @@ export class MerkleTree {
   /** levels[0] = leaves (unpadded), levels[depth] = [root]; missing right nodes are zero subtrees */
   private readonly levels: Bytes[][];
 
-  constructor(leaves: readonly Bytes[], hash: HashFn = sha256) {
+  constructor(leaves: readonly Bytes[], hash: HashFn = sha256Of) {
     leaves.forEach(checkLeaf);
     this.hash = hash;
     this.leafCount = leaves.length;
@@ -108,12 +108,27 @@ export class MerkleTree {
   }
 }
 
-export function merkleRoot(leaves: readonly Bytes[], hash: HashFn = sha256): Bytes {
-  return new MerkleTree(leaves, hash).root;
+/** The root alone: MerkleTree(leaves).root without keeping the levels (one 64-byte pair buffer). */
+export function merkleRoot(leaves: readonly Bytes[], hash: HashFn = sha256Of): Bytes {
+  leaves.forEach(checkLeaf);
+  const depth = treeDepth(leaves.length);
+  if (leaves.length === 0) return zeroHash(depth, hash);
+  const pair = new Uint8Array(2 * HASH_LENGTH);
+  let level: readonly Bytes[] = leaves;
+  for (let d = 0; d < depth; d++) {
+    const above: Bytes[] = new Array<Bytes>((level.length + 1) >> 1);
+    for (let i = 0; i < level.length; i += 2) {
+      pair.set(level[i], 0);
+      pair.set(i + 1 < level.length ? level[i + 1] : zeroHash(d, hash), HASH_LENGTH);
+      above[i >> 1] = hash(pair);
+    }
+    level = above;
+  }
+  return level[0];
 }
 
 /** Root implied by a leaf and its proof. */
-export function rootFromProof(leaf: Bytes, proof: MerkleProof, hash: HashFn = sha256): Bytes {
+export function rootFromProof(leaf: Bytes, proof: MerkleProof, hash: HashFn = sha256Of): Bytes {
   checkLeaf(leaf, proof.index);
   if (!Number.isSafeInteger(proof.index) || proof.index < 0 || proof.index >= 2 ** proof.siblings.length) {
     throw new MerkleError(`proof index ${proof.index} does not fit depth ${proof.siblings.length}`);
@@ -137,7 +152,7 @@ export function verifyMerkleProof(
   leaf: Bytes,
   proof: MerkleProof,
   leafCount?: number,
-  hash: HashFn = sha256,
+  hash: HashFn = sha256Of,
 ): boolean {
   if (leafCount !== undefined) {
     if (proof.siblings.length !== treeDepth(leafCount) || proof.index >= leafCount) return false;
