@@ -270,3 +270,63 @@ describe('TxPool nonce ordering', () => {
     );
   });
 });
+
+describe('TxPool per-sender bookkeeping', () => {
+  // signing is slow: one pool of signed txs (sender 0, nonces 0..23, two fee levels) reused by every run
+  const signed = new Map<string, SignedTx>();
+  const txAt = (nonce: number, bump: boolean): SignedTx => {
+    const k = `${nonce}:${bump}`;
+    let t = signed.get(k);
+    if (!t) {
+      t = tx(0, BigInt(nonce), bump ? { maxFeePerGas: 4n * GWEI, maxPriorityFeePerGas: 2n * GWEI, value: 7n } : {});
+      signed.set(k, t);
+    }
+    return t;
+  };
+
+  it('pending nonce and affordability agree with a walk over the pooled txs, whatever the order of adds, replacements and prunes', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('add' as const), ahead: fc.integer({ min: -2, max: 6 }), bump: fc.boolean() }),
+      fc.record({ kind: fc.constant('block' as const), nonce: fc.integer({ min: 0, max: 12 }), prune: fc.boolean() }),
+      fc.record({ kind: fc.constant('remove' as const), nonce: fc.integer({ min: 0, max: 23 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 60 }), fc.bigInt({ min: 0n, max: 10n * 21_000n * 4n * GWEI }), (ops, balance) => {
+        const pool = new TxPool({ ...DEFAULT_POOL_LIMITS, maxNonceGap: 64 });
+        const a = accts[0].address;
+        let stateNonce = 0n;
+        const ctx = { ...ctxWith(new Map(), balance), nonceOf: () => stateNonce };
+        for (const o of ops) {
+          if (o.kind === 'block') {
+            stateNonce = BigInt(o.nonce) > stateNonce ? BigInt(o.nonce) : stateNonce;
+            // without a prune the pool holds stale txs below the state nonce for a while
+            if (o.prune) pool.prune([a], () => stateNonce);
+          } else if (o.kind === 'remove') {
+            const p = pool.all().find((t) => t.nonce === BigInt(o.nonce));
+            if (p) pool.remove(p.hash);
+          } else {
+            const n = Number(stateNonce) + o.ahead;
+            const t = txAt(n < 0 ? 0 : n > 23 ? 23 : n, o.bump);
+            const pooled = pool.all();
+            // the reference: what runs before this tx, and where the sender's run of nonces ends
+            const before = pooled.filter((p) => p.nonce < t.nonce && p.nonce >= stateNonce).reduce((s, p) => s + p.gasLimit * p.maxFeePerGas + p.value, 0n);
+            const affordable = balance >= before + t.gasLimit * t.maxFeePerGas + t.value;
+            let err: unknown = null;
+            try {
+              pool.add(t, ctx);
+            } catch (e) {
+              err = e;
+            }
+            if (err !== null && (err as TxPoolError).message === 'insufficient funds for gas * price + value') expect(affordable).toBe(false);
+            else if (t.nonce >= stateNonce && err === null) expect(affordable).toBe(true);
+          }
+          let walk = stateNonce;
+          const nonces = new Set(pool.all().map((p) => p.nonce));
+          while (nonces.has(walk)) walk++;
+          expect(pool.pendingNonce(a, stateNonce)).toBe(walk);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

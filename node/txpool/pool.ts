@@ -60,8 +60,70 @@ export interface AddResult {
   evicted: SignedTx[];
 }
 
-interface SenderTxs {
-  byNonce: Map<bigint, PooledTx>;
+/**
+ * One sender's pooled txs by nonce, with their lowest and highest nonce and summed max cost kept
+ * so that the common add (the next nonce of a long burst) is O(1): without them each add walked the
+ * sender's whole run, and a burst of n txs cost O(n²). Any delete marks the figures stale; they
+ * are recomputed once, on the next add.
+ */
+class SenderTxs {
+  readonly byNonce = new Map<bigint, PooledTx>();
+  private min = 0n;
+  private max = -1n;
+  private cost = 0n;
+  private stale = false;
+
+  set(entry: PooledTx): void {
+    const n = entry.tx.nonce;
+    const old = this.byNonce.get(n);
+    this.byNonce.set(n, entry);
+    if (this.stale) return;
+    if (old) this.cost -= maxCost(old.tx);
+    this.cost += maxCost(entry.tx);
+    if (this.byNonce.size === 1 || n < this.min) this.min = n;
+    if (this.byNonce.size === 1 || n > this.max) this.max = n;
+  }
+
+  delete(nonce: bigint): void {
+    if (this.byNonce.delete(nonce)) this.stale = true;
+  }
+
+  /** Lowest and highest pooled nonce and the sum of maxCost over all pooled txs. */
+  stats(): { min: bigint; max: bigint; cost: bigint } {
+    if (this.stale) {
+      this.stale = false;
+      this.cost = 0n;
+      this.min = 0n;
+      this.max = -1n;
+      let first = true;
+      for (const [n, p] of this.byNonce) {
+        this.cost += maxCost(p.tx);
+        if (first || n < this.min) this.min = n;
+        if (first || n > this.max) this.max = n;
+        first = false;
+      }
+    }
+    return { min: this.min, max: this.max, cost: this.cost };
+  }
+
+  /** Next nonce after the run of consecutive pooled nonces from `stateNonce`. */
+  pendingEnd(stateNonce: bigint): bigint {
+    const { min, max } = this.stats();
+    // every pooled nonce in [stateNonce, max] and as many txs as that range holds: a full run
+    if (min >= stateNonce && max - stateNonce + 1n === BigInt(this.byNonce.size)) return max + 1n;
+    let n = stateNonce;
+    while (this.byNonce.has(n)) n++;
+    return n;
+  }
+
+  /** Summed maxCost of the pooled txs with stateNonce ≤ nonce < `below` (they run before a tx at `below`). */
+  costBefore(stateNonce: bigint, below: bigint): bigint {
+    const { min, max, cost } = this.stats();
+    if (below > max && min >= stateNonce) return cost;
+    let sum = 0n;
+    for (const [n, p] of this.byNonce) if (n < below && n >= stateNonce) sum += maxCost(p.tx);
+    return sum;
+  }
 }
 
 /** max cost a tx can charge: gasLimit * maxFeePerGas + value */
@@ -129,7 +191,7 @@ export class TxPool {
       if (tx.nonce >= stateNonce + BigInt(this.limits.maxNonceGap)) {
         throw txPoolErrors.nonceTooHigh({ next: stateNonce.toString(), got: tx.nonce.toString(), maxGap: this.limits.maxNonceGap });
       }
-      const pendingEnd = this.pendingNonce(tx.from, stateNonce);
+      const pendingEnd = s ? s.pendingEnd(stateNonce) : stateNonce;
       if (tx.nonce > pendingEnd && s) {
         const queued = s.byNonce.size - Number(pendingEnd - stateNonce);
         if (queued >= this.limits.maxQueuedPerSender) throw txPoolErrors.accountLimit({ queued, max: this.limits.maxQueuedPerSender });
@@ -137,19 +199,18 @@ export class TxPool {
     }
 
     // The sender must afford this tx on top of its pooled txs with lower nonces (they run first).
-    let committed = 0n;
-    if (s) for (const [n, p] of s.byNonce) if (n < tx.nonce && n >= stateNonce) committed += maxCost(p.tx);
+    const committed = s ? s.costBefore(stateNonce, tx.nonce) : 0n;
     if (ctx.balanceOf(tx.from) < committed + maxCost(tx)) throw txPoolErrors.insufficientFunds();
 
     const evicted = old ? [] : this.makeRoom(tx);
     const entry: PooledTx = { tx, seq: this.seq++, arrivedMs: nowMs };
     let senderTxs = s;
     if (!senderTxs) {
-      senderTxs = { byNonce: new Map() };
+      senderTxs = new SenderTxs();
       this.senders.set(tx.from, senderTxs);
     }
     if (old) this.byHash.delete(old.tx.hash);
-    senderTxs.byNonce.set(tx.nonce, entry);
+    senderTxs.set(entry);
     this.byHash.set(tx.hash, entry);
     return old ? { replaced: old.tx, evicted } : { evicted };
   }
@@ -187,7 +248,7 @@ export class TxPool {
     this.byHash.delete(hash);
     const s = this.senders.get(p.tx.from);
     if (!s) return;
-    if (s.byNonce.get(p.tx.nonce) === p) s.byNonce.delete(p.tx.nonce);
+    if (s.byNonce.get(p.tx.nonce) === p) s.delete(p.tx.nonce);
     if (s.byNonce.size === 0) this.senders.delete(p.tx.from);
   }
 
@@ -203,7 +264,7 @@ export class TxPool {
       const next = nonceOf(a);
       for (const [n, p] of s.byNonce) {
         if (n < next) {
-          s.byNonce.delete(n);
+          s.delete(n);
           this.byHash.delete(p.tx.hash);
           dropped.push(p.tx.hash);
         }
@@ -224,7 +285,7 @@ export class TxPool {
       while (s.byNonce.has(n)) n++;
       for (const [nonce, p] of s.byNonce) {
         if (nonce > n && p.arrivedMs < cutoffMs) {
-          s.byNonce.delete(nonce);
+          s.delete(nonce);
           this.byHash.delete(p.tx.hash);
           dropped.push(p.tx.hash);
         }
@@ -236,10 +297,7 @@ export class TxPool {
 
   /** Next nonce the sender can use: state nonce plus its run of consecutive pooled nonces. */
   pendingNonce(address: Address, stateNonce: bigint): bigint {
-    const s = this.senders.get(address);
-    let n = stateNonce;
-    if (s) while (s.byNonce.has(n)) n++;
-    return n;
+    return this.senders.get(address)?.pendingEnd(stateNonce) ?? stateNonce;
   }
 
   /** Counts of executable (pending) and waiting (queued) txs. */
