@@ -6,7 +6,7 @@
 //   gossip: the follower's re-execution capacity, txs (blocks) per second of import time
 //           (check + applyBlock + fsynced write), from its verity_block_import_seconds
 //   range:  the fresh follower's wall-clock catch-up rate over the whole chain, and its capacity
-// Run: npm run bench:replay [-- --senders 99 --per-sender 40]
+// Run: npm run bench:replay [-- --senders 99 --per-sender 200]
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import { rpcBatch } from '../node/devnet/rpc-batch.ts';
 import { loadOrCreatePeerKey } from '../node/network/peer-key.ts';
 import { freePort, headOf, metric, startNodeProc, stopAll, waitFor } from '../node/test/network-procs.ts';
 
-const { values: args } = parseArgs({ options: { senders: { type: 'string', default: '99' }, 'per-sender': { type: 'string', default: '40' } } });
+const { values: args } = parseArgs({ options: { senders: { type: 'string', default: '99' }, 'per-sender': { type: 'string', default: '200' } } });
 const SENDERS = Number(args.senders);
 const PER_SENDER = Number(args['per-sender']);
 const genesis = defaultDevnetGenesis({ accounts: SENDERS + 1 });
