@@ -27,8 +27,16 @@ interface SnapshotBody {
   entries: [Uint8Array, Uint8Array][];
 }
 
+/** ids of key arrays seen before: modules reuse key instances (accountKey caches them), keys are never mutated */
+const ids = new WeakMap<Bytes, string>();
+
 function keyId(key: Bytes): string {
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex');
+  let id = ids.get(key);
+  if (id === undefined) {
+    id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('hex');
+    ids.set(key, id);
+  }
+  return id;
 }
 
 function idKey(id: string): Bytes {
