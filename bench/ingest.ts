@@ -21,6 +21,7 @@ import type { LoadJob, LoadResult } from './ingest-load.ts';
 const ROOT = join(import.meta.dirname, '..');
 const ANVIL = join(ROOT, 'node_modules', '.bin', 'anvil');
 const GWEI = 10n ** 9n;
+const MAX_FEE = 1000n * GWEI;
 const SINK: Address = '0x000000000000000000000000000000000000dead';
 
 interface Target {
@@ -101,8 +102,12 @@ async function startAnvil(): Promise<Target> {
   return { name: 'anvil --block-time 1', url: `http://127.0.0.1:${port}`, chainId: 31337n, cpuSeconds: () => processCpuSeconds(child.pid), stop: () => stopChild(child) };
 }
 
-/** Funds each sender with 10 ETH from the 10 devnet accounts; resolves when all transfers have receipts. */
-async function fund(t: Target, senders: Address[]): Promise<void> {
+/**
+ * Funds each sender from the 10 devnet accounts with `amount`; resolves when all transfers have
+ * receipts. The amount must cover every tx of the sender at its max fee at once: a node that
+ * pools the whole burst before mining it (geth, Verity) refuses what would overdraw the sender.
+ */
+async function fund(t: Target, senders: Address[], amount: bigint): Promise<void> {
   const funders = devnetAccounts(10);
   const [nonceReplies] = [await rpc(t.url, funders.map((f) => ['eth_getTransactionCount', [f.address, 'pending']]))];
   const nonces = nonceReplies.map((r) => BigInt(String(r.result)));
@@ -110,7 +115,7 @@ async function fund(t: Target, senders: Address[]): Promise<void> {
   senders.forEach((to, i) => {
     const f = i % funders.length;
     const raw = signTx(
-      { chainId: t.chainId, nonce: nonces[f]++, to, value: 10n * 10n ** 18n, gasLimit: 21_000n, maxFeePerGas: 200n * GWEI, maxPriorityFeePerGas: GWEI },
+      { chainId: t.chainId, nonce: nonces[f]++, to, value: amount, gasLimit: 21_000n, maxFeePerGas: 200n * GWEI, maxPriorityFeePerGas: GWEI },
       hexToBytes(funders[f].privateKey),
     );
     raws.push(bytesToHex(raw));
@@ -186,7 +191,7 @@ async function measure(start: () => Promise<Target>, o: Opts, shape: Shape): Pro
   for (let run = 0; run < Number(o.runs); run++) {
     const t = await start();
     try {
-      await fund(t, accounts.map((a) => a.address));
+      await fund(t, accounts.map((a) => a.address), BigInt(shape.perSender) * (21_000n * MAX_FEE + 1n) + 10n ** 18n);
       const cpu0 = t.cpuSeconds();
       const load = await runLoad({
         url: t.url,
@@ -198,7 +203,7 @@ async function measure(start: () => Promise<Target>, o: Opts, shape: Shape): Pro
         pollBatch: 500,
         batchSize: Number(o.batch),
         concurrency: Number(o.concurrency),
-        maxFeePerGas: (1000n * GWEI).toString(),
+        maxFeePerGas: MAX_FEE.toString(),
         maxPriorityFeePerGas: GWEI.toString(),
         to: SINK,
         readers: Number(o.readers),

@@ -13,6 +13,8 @@ export const txPoolErrors = {
   nonceTooLow: (d?: Record<string, unknown>) => new TxPoolError('TXPOOL_NONCE_TOO_LOW', 'nonce too low', d),
   insufficientFunds: (d?: Record<string, unknown>) =>
     new TxPoolError('TXPOOL_INSUFFICIENT_FUNDS', 'insufficient funds for gas * price + value', d),
+  /** geth's ErrOverdraft: the tx alone is affordable, not on top of the sender's pooled txs */
+  overdraft: (d?: Record<string, unknown>) => new TxPoolError('TXPOOL_OVERDRAFT', 'transaction would cause overdraft', d),
   intrinsicGas: (d?: Record<string, unknown>) => new TxPoolError('TXPOOL_INTRINSIC_GAS', 'intrinsic gas too low', d),
   feeBelowBaseFee: (d?: Record<string, unknown>) =>
     new TxPoolError('TXPOOL_FEE_BELOW_BASE_FEE', 'max fee per gas less than block base fee', d),

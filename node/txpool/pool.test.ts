@@ -53,14 +53,14 @@ describe('TxPool rejections carry geth messages', () => {
     expect(rejection(() => pool.add(tx(0, 4n), ctx))).toBe('nonce too low');
   });
 
-  it('insufficient funds, counting the cost of earlier pooled txs', () => {
+  it('insufficient funds for the tx alone; overdraft on top of the earlier pooled txs (geth ErrOverdraft)', () => {
     const pool = new TxPool();
     const cost = 21_000n * 2n * GWEI + 1n;
     const ctx = ctxWith(new Map(), cost * 2n);
     expect(rejection(() => pool.add(tx(0, 0n, { value: cost * 2n }), ctx))).toBe('insufficient funds for gas * price + value');
     pool.add(tx(0, 0n), ctx);
     pool.add(tx(0, 1n), ctx);
-    expect(rejection(() => pool.add(tx(0, 2n), ctx))).toBe('insufficient funds for gas * price + value');
+    expect(rejection(() => pool.add(tx(0, 2n), ctx))).toBe('transaction would cause overdraft');
   });
 
   it('intrinsic gas too low', () => {
@@ -317,7 +317,7 @@ describe('TxPool per-sender bookkeeping', () => {
             } catch (e) {
               err = e;
             }
-            if (err !== null && (err as TxPoolError).message === 'insufficient funds for gas * price + value') expect(affordable).toBe(false);
+            if (err !== null && ['insufficient funds for gas * price + value', 'transaction would cause overdraft'].includes((err as TxPoolError).message)) expect(affordable).toBe(false);
             else if (t.nonce >= stateNonce && err === null) expect(affordable).toBe(true);
           }
           let walk = stateNonce;

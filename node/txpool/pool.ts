@@ -200,7 +200,10 @@ export class TxPool {
 
     // The sender must afford this tx on top of its pooled txs with lower nonces (they run first).
     const committed = s ? s.costBefore(stateNonce, tx.nonce) : 0n;
-    if (ctx.balanceOf(tx.from) < committed + maxCost(tx)) throw txPoolErrors.insufficientFunds();
+    const balance = ctx.balanceOf(tx.from);
+    const cost = maxCost(tx);
+    if (balance < cost) throw txPoolErrors.insufficientFunds({ balance: balance.toString(), cost: cost.toString() });
+    if (balance < committed + cost) throw txPoolErrors.overdraft({ balance: balance.toString(), pooled: committed.toString(), cost: cost.toString() });
 
     const evicted = old ? [] : this.makeRoom(tx);
     const entry: PooledTx = { tx, seq: this.seq++, arrivedMs: nowMs };
