@@ -4,7 +4,8 @@
 //   live:   transactions confirmed per second of wall time while the load runs (and blocks/s), and
 //           for reference the sequencer's sealing capacity (txs per second of build + write time)
 //   gossip: the follower's re-execution capacity, txs (blocks) per second of import time
-//           (check + applyBlock + fsynced write), from its verity_block_import_seconds
+//           (check + applyBlock + fsynced write), from its verity_block_import_seconds; and how
+//           many senders it had recovered from tx gossip before their block arrived
 //   range:  the fresh follower's wall-clock catch-up rate over the whole chain, and its capacity
 // Run: npm run bench:replay [-- --senders 99 --per-sender 200]
 import type { ChildProcess } from 'node:child_process';
@@ -82,7 +83,9 @@ async function main(): Promise<void> {
   const gossipS = await metric(f1.url, 'verity_block_import_seconds_sum', 'source="gossip"');
   const gossipBlocks = await metric(f1.url, 'verity_block_import_seconds_count', 'source="gossip"');
   const gossipTxs = await metric(f1.url, 'verity_txs_imported_total', 'source="gossip"');
-  const gossip = { blocks: gossipBlocks, txs: gossipTxs, importSeconds: gossipS, txPerS: gossipTxs / gossipS, blocksPerS: gossipBlocks / gossipS };
+  // how many senders f1 had recovered from tx gossip before their block arrived
+  const ahead = await metric(f1.url, 'verity_import_senders_ahead_total');
+  const gossip = { blocks: gossipBlocks, txs: gossipTxs, importSeconds: gossipS, txPerS: gossipTxs / gossipS, blocksPerS: gossipBlocks / gossipS, sendersRecoveredAhead: ahead };
 
   // a fresh follower range-syncs everything
   const target = await headOf(seq.url);
@@ -101,7 +104,7 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|');
   console.log(`| sequencer live (wall, ${live.txs} txs in ${live.seconds.toFixed(1)} s) | ${f(live.txPerS)} | ${f(live.blocksPerS)} | 1 |`);
   console.log(`| sequencer sealing capacity (txs per second of seal time) | ${f(live.sealCapacityTxPerS)} | | ${(live.sealCapacityTxPerS / live.txPerS).toFixed(1)} |`);
-  console.log(`| follower from gossip (import time) | ${f(gossip.txPerS)} | ${f(gossip.blocksPerS)} | ${(gossip.txPerS / live.txPerS).toFixed(1)} |`);
+  console.log(`| follower from gossip (import time; ${gossip.sendersRecoveredAhead} of ${gossip.txs} senders recovered ahead, from tx gossip) | ${f(gossip.txPerS)} | ${f(gossip.blocksPerS)} | ${(gossip.txPerS / live.txPerS).toFixed(1)} |`);
   console.log(`| fresh follower, range sync (wall, ${range.blocks} blocks) | ${f(range.wallTxPerS)} | ${f(range.wallBlocksPerS)} | ${(range.wallTxPerS / live.txPerS).toFixed(1)} |`);
   console.log(`| fresh follower, range sync (import time) | ${f(range.txPerS)} | ${f(range.blocksPerS)} | ${(range.txPerS / live.txPerS).toFixed(1)} |`);
 }

@@ -21,7 +21,7 @@ import {
   type Receipt,
   type SignedTx,
 } from '../../state-machine/index.ts';
-import type { Bytes, Hex } from '../../state-machine/crypto/hash.ts';
+import { bytesToHex, keccak256, type Bytes, type Hex } from '../../state-machine/crypto/hash.ts';
 import { VerityError } from '../../state-machine/errors.ts';
 import { ConfigError, StoreError, TxPoolError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -60,6 +60,9 @@ interface RecentTx {
   index: number;
 }
 
+/** Bounds on recoverAhead: txs kept decoded (≈1 KiB each) and decodes in flight. */
+const AHEAD_LIMIT = 32_768;
+const AHEAD_IN_FLIGHT_LIMIT = 8_192;
 /** Bound on the recent-tx cache (≈1 KiB each); whole blocks are evicted oldest first. */
 const RECENT_TX_LIMIT = 50_000;
 /** Skip reasons after which a tx can never become valid: it leaves the pool. */
@@ -76,6 +79,9 @@ export class Chain {
   readonly history: StateHistory;
   private head: ChainState;
   private headHeader: BlockHeader;
+  /** txs decoded by recoverAhead, by hash, oldest first; taken out when their block imports */
+  private readonly recoveredAhead = new Map<Hex, SignedTx>();
+  private aheadInFlight = 0;
   /** blocks announced by prepareImport: their decoding (sender recovery) in flight */
   private readonly decoding = new WeakMap<Block, Promise<SignedTx[]>>();
   private readonly recentTxs = new Map<Hex, RecentTx>();
@@ -248,7 +254,7 @@ export class Chain {
       throw new TxPoolError('TXPOOL_JOURNAL', 'could not persist the transaction');
     }
     this.metrics.txpoolAcceptedTotal.inc();
-    this.events.emit('pendingTx', tx.hash);
+    this.events.emit('pendingTx', tx.hash, tx);
     return tx.hash;
   }
 
@@ -395,14 +401,49 @@ export class Chain {
     this.decoding.set(block, txs);
   }
 
+  /**
+   * Recovers the senders of pending txs before their block arrives (a follower hears them over tx
+   * gossip), so that importing the block finds them decoded by tx hash and skips recovery, as geth's
+   * sender cache does. Only this node's own decoder fills the cache, from the raw bytes whose hash
+   * is the key; nothing a peer claims is trusted. Bounded in entries and in decodes in flight.
+   */
+  recoverAhead(raws: readonly Bytes[]): void {
+    if (this.closed || this.aheadInFlight + raws.length > AHEAD_IN_FLIGHT_LIMIT) return;
+    this.aheadInFlight += raws.length;
+    for (const raw of raws) {
+      void this.decoder.decode(raw).then((r) => {
+        this.aheadInFlight--;
+        if (!r.ok) return;
+        this.recoveredAhead.set(r.tx.hash, r.tx);
+        if (this.recoveredAhead.size > AHEAD_LIMIT) {
+          const oldest = this.recoveredAhead.keys().next().value;
+          if (oldest !== undefined) this.recoveredAhead.delete(oldest);
+        }
+      });
+    }
+  }
+
   private async decodeForImport(block: Block): Promise<SignedTx[]> {
     if (!Array.isArray(block.transactions)) throw new BlockInvalidError('malformed transaction list');
+    const raws: Bytes[] = block.transactions;
+    const ahead: (SignedTx | undefined)[] = raws.map((raw) => {
+      if (this.recoveredAhead.size === 0 || !(raw instanceof Uint8Array)) return undefined;
+      const hash = bytesToHex(keccak256(raw));
+      const tx = this.recoveredAhead.get(hash);
+      if (tx !== undefined) this.recoveredAhead.delete(hash);
+      return tx;
+    });
     // What the workers refuse (deposits, which carry no signature; invalid txs) decodes here.
-    const decoded = await Promise.all(block.transactions.map((raw) => this.decoder.decode(raw)));
+    const decoded = await Promise.all(raws.map((raw, i) => (ahead[i] === undefined ? this.decoder.decode(raw) : null)));
+    const hits = ahead.filter((t) => t !== undefined).length;
+    this.metrics.importSendersAheadTotal.inc(hits);
+    this.metrics.importSendersAtImportTotal.inc(raws.length - hits);
     try {
-      return block.transactions.map((raw, i) => {
+      return raws.map((raw, i) => {
+        const known = ahead[i];
+        if (known !== undefined) return known;
         const r = decoded[i];
-        return r.ok ? r.tx : decodeBlockTransaction(raw, this.genesis.chainId);
+        return r?.ok ? r.tx : decodeBlockTransaction(raw, this.genesis.chainId);
       });
     } catch (e) {
       if (e instanceof VerityError || e instanceof TypeError) throw new BlockInvalidError(`transaction does not decode: ${e.message}`);

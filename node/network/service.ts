@@ -9,7 +9,8 @@ import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Genesis } from '../../genesis/index.ts';
 import type { Logger } from '../../infra/logger.ts';
-import { BlockInvalidError, type Block } from '../../state-machine/index.ts';
+import type { Hex } from '../../state-machine/crypto/hash.ts';
+import { BlockInvalidError, type Block, type SignedTx } from '../../state-machine/index.ts';
 import type { Chain } from '../chain/chain.ts';
 import { PeerMessageError } from './errors.ts';
 import { networkMetrics, type NetworkMetrics } from './metrics.ts';
@@ -24,8 +25,10 @@ import {
   asStatus,
   checkSigned,
   decodeGossipBlock,
+  decodeGossipTxs,
   decodeMsgpack,
   encodeGossipBlock,
+  encodeGossipTxs,
   frame,
   protocols,
   type Protocols,
@@ -56,6 +59,8 @@ type Outcome = 'imported' | 'known' | 'ahead';
 
 /** A peer's status is trusted this long before it is asked again (and ignored when older). */
 const STATUS_TTL_MS = 30_000;
+/** how long the sequencer gathers pooled txs into one gossip message */
+const TX_GOSSIP_MS = 20;
 const STATUS_POLL_MS = 2_000;
 const REDIAL_MIN_MS = 500;
 /** gossip blocks at most this far ahead of the head are kept (at most PENDING_MAX of them) */
@@ -80,6 +85,8 @@ export class NetworkService {
   private readonly snapshotLimiter = new RateLimiter(0.1, 2);
   /** gossip messages per propagating peer (the chain seals 4 blocks a second) */
   private readonly gossipLimiter = new RateLimiter(50, 200);
+  /** tx gossip messages per peer: the sequencer sends ≤ 1 per TX_GOSSIP_MS when busy */
+  private readonly txGossipLimiter = new RateLimiter(100, 400);
   readonly peerHeads = new Map<string, PeerHead>();
   /** highest block number seen with a valid sequencer signature */
   private gossipBest = 0n;
@@ -166,6 +173,13 @@ export class NetworkService {
     const topic = this.protocols.blocksTopic;
     pubsub.topicValidators.set(topic, (peer, msg) => this.validateGossip(peer, msg));
     pubsub.subscribe(topic);
+    const txsTopic = this.protocols.txsTopic;
+    if (opts.sequencer) {
+      this.publishPendingTxs(chain, txsTopic);
+    } else {
+      pubsub.topicValidators.set(txsTopic, (peer, msg) => this.validateTxGossip(peer, msg));
+      pubsub.subscribe(txsTopic);
+    }
     if (opts.sequencer) {
       chain.events.on('block', (block: Block) => {
         if (this.stopped) return;
@@ -180,6 +194,59 @@ export class NetworkService {
       const t = setInterval(() => void this.pollStatus(), STATUS_POLL_MS);
       this.timers.push(t);
       void this.pollStatus();
+    }
+  }
+
+  /**
+   * Sequencer: gossips the txs it pools, gathered for TX_GOSSIP_MS (one message per ≤ 1,024 txs
+   * and ≤ 1 MiB), so followers recover their senders before the block that holds them arrives.
+   * Nothing is sent while no peer listens.
+   */
+  private publishPendingTxs(chain: Chain, topic: string): void {
+    const pubsub = this.host.services.pubsub;
+    let queue: Uint8Array[] = [];
+    let bytes = 0;
+    let timer: NodeJS.Timeout | null = null;
+    const flush = (): void => {
+      timer = null;
+      const txs = queue;
+      queue = [];
+      bytes = 0;
+      if (this.stopped || txs.length === 0 || pubsub.getSubscribers(topic).length === 0) return;
+      for (let i = 0; i < txs.length; ) {
+        let size = 0;
+        let j = i;
+        while (j < txs.length && j - i < LIMITS.gossipTxs && size + txs[j].length + 16 <= LIMITS.gossipTxBytes - 64) size += txs[j++].length + 16;
+        pubsub.publish(topic, encodeGossipTxs(this.genesis.chainId, txs.slice(i, j))).catch((e: unknown) => this.log.debug({ err: e }, 'tx gossip publish failed'));
+        i = j;
+      }
+    };
+    chain.events.on('pendingTx', (_hash: Hex, tx: SignedTx) => {
+      if (this.stopped) return;
+      queue.push(tx.raw);
+      bytes += tx.raw.length;
+      if (queue.length >= LIMITS.gossipTxs || bytes >= LIMITS.gossipTxBytes / 2) flush();
+      else if (timer === null) timer = setTimeout(flush, TX_GOSSIP_MS);
+    });
+  }
+
+  /** Follower: a peer's pending txs go to the chain's ahead-of-block sender recovery, then on to other peers. */
+  private async validateTxGossip(peer: PeerId, msg: Message): Promise<TopicValidatorResult> {
+    const chain = this.chain;
+    if (chain === null || this.sequencer) return TopicValidatorResult.Ignore;
+    const id = peer.toString();
+    if (this.scores.isBanned(id)) return TopicValidatorResult.Reject;
+    try {
+      if (!this.txGossipLimiter.take(id)) throw new PeerMessageError('flood', 'tx gossip rate above the limit');
+      chain.recoverAhead(decodeGossipTxs(msg.data, this.genesis.chainId));
+      return TopicValidatorResult.Accept;
+    } catch (e) {
+      if (e instanceof PeerMessageError) {
+        this.offend(peer, e);
+        return e.offence === 'flood' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
+      }
+      this.log.error({ err: e, peer: id }, 'tx gossip validation failed');
+      return TopicValidatorResult.Ignore;
     }
   }
 

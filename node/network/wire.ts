@@ -8,6 +8,8 @@ import { PeerMessageError } from './errors.ts';
 
 export const protocols = (chainId: bigint) => ({
   blocksTopic: `/verity/${chainId}/blocks/1`,
+  /** pending txs the sequencer pooled: followers recover their senders before the block arrives */
+  txsTopic: `/verity/${chainId}/txs/1`,
   status: `/verity/${chainId}/status/1`,
   blocksByRange: `/verity/${chainId}/blocks-by-range/1`,
   snapshot: `/verity/${chainId}/snapshot/1`,
@@ -20,6 +22,9 @@ export const LIMITS = {
    * not gossip a larger block (calldata-heavy, up to ≈3.8 MB): followers range-sync it
    */
   gossipBytes: 2 * 1024 * 1024,
+  /** transactions in one tx gossip message, and its bytes */
+  gossipTxs: 1024,
+  gossipTxBytes: 1024 * 1024,
   /** transactions in one block: a 60M-gas block holds at most 2,857 transfers */
   blockTxs: 10_000,
   /** one request/response frame */
@@ -176,6 +181,24 @@ export function checkSigned(block: Block, sequencer: Address): void {
 /** The gossip envelope: the chain id and the block. */
 export function encodeGossipBlock(chainId: bigint, block: Block): Uint8Array {
   return pack({ chainId, block });
+}
+
+export function encodeGossipTxs(chainId: bigint, txs: readonly Uint8Array[]): Uint8Array {
+  return pack({ chainId, txs });
+}
+
+/** Raw txs of a tx gossip message; each is decoded (and may still fail) by the receiver's own decoder. */
+export function decodeGossipTxs(data: Uint8Array, chainId: bigint): Uint8Array[] {
+  if (data.length > LIMITS.gossipTxBytes) throw new PeerMessageError('oversize', `tx gossip message of ${data.length} bytes`);
+  const v = decodeMsgpack(data);
+  if (!isObject(v)) throw new PeerMessageError('malformed', 'tx gossip message is not a map');
+  if (v.chainId !== chainId) throw new PeerMessageError('wrong-chain', `message for chain ${String(v.chainId)}`);
+  const txs = v.txs;
+  if (!Array.isArray(txs) || txs.length === 0 || txs.length > LIMITS.gossipTxs) throw new PeerMessageError('malformed', `tx gossip holds 1..${LIMITS.gossipTxs} txs`);
+  for (const t of txs) {
+    if (!(t instanceof Uint8Array) || t.length === 0 || t.length > MAX_TX_BYTES) throw new PeerMessageError('malformed', 'a gossiped tx is not 1..MAX_TX_BYTES bytes');
+  }
+  return txs as Uint8Array[];
 }
 
 export function decodeGossipBlock(data: Uint8Array, chainId: bigint): Block {

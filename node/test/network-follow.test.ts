@@ -126,6 +126,8 @@ describe('full nodes over libp2p', () => {
     expect(st.peers).toBeGreaterThanOrEqual(1);
     expect(await metric(f2.url, 'verity_blocks_imported_total', 'source="gossip"')).toBeGreaterThan(0);
     expect(await metric(f2.url, 'verity_p2p_peers')).toBeGreaterThanOrEqual(1);
+    // the sequencer gossips the txs it pools: the followers had senders recovered before their blocks
+    for (const f of [f1, f2]) expect(await metric(f.url, 'verity_import_senders_ahead_total')).toBeGreaterThan(0);
   }, 90_000);
 
   it('a follower SIGKILLed and restarted catches up (and so does the follower behind it)', async () => {
@@ -218,6 +220,17 @@ describe('full nodes over libp2p', () => {
     // a banned peer is refused: a new connection is closed as soon as its peer id is known
     await h1.dial(target, { signal: AbortSignal.timeout(3_000) }).then(() => undefined, () => undefined);
     await waitFor('h1 refused again', async () => !connected(h1), 5_000, 100);
+
+    // tx gossip is hostile input too: garbage on the txs topic is refused and scored, never decoded
+    const txsTopic = protocols(genesis.chainId).txsTopic;
+    const h4 = await createHost({ privateKey: await generateKeyPair('Ed25519'), host: '127.0.0.1', port: 0, isBanned: () => false });
+    hosts.push(h4);
+    h4.services.pubsub.subscribe(txsTopic);
+    await h4.dial(target);
+    await waitFor('f2 subscribed to txs', async () => h4.services.pubsub.getSubscribers(txsTopic).some((p) => p.toString() === targetId), 10_000, 50);
+    const txMalformed = await refused('malformed');
+    await h4.services.pubsub.publish(txsTopic, pack({ chainId: genesis.chainId, txs: ['not bytes'] }));
+    await waitFor('bad tx gossip refused', async () => (await refused('malformed')) > txMalformed);
 
     // H2: another chain's message, then a badly signed block: banned
     const h2 = await hostile();

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pack } from '../../state-machine/codec/msgpack.ts';
 import { PeerMessageError } from '../network/errors.ts';
-import { checkSigned, asRangeItem, asRangeRequest, asSnapshotHead, asStatus, decodeGossipBlock, decodeMsgpack, readFrames } from '../network/wire.ts';
+import { checkSigned, asRangeItem, asRangeRequest, asSnapshotHead, asStatus, decodeGossipBlock, decodeGossipTxs, decodeMsgpack, readFrames } from '../network/wire.ts';
 
 const CHAIN = 271828n;
 const SEQUENCER = '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266';
@@ -21,7 +21,7 @@ function onlyPeerErrors(f: () => unknown): void {
 /** msgpack values shaped like our messages, with fields of every wrong type and size. */
 const anyValue = fc.letrec((tie) => ({
   leaf: fc.oneof(fc.bigInt({ min: -(1n << 70n), max: 1n << 70n }), fc.integer(), fc.double(), fc.string(), fc.boolean(), fc.constant(null), fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ maxLength: 70 }).map((b) => `0x${Buffer.from(b).toString('hex')}`)),
-  node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(fc.constantFrom('hash', 'header', 'transactions', 'number', 'chainId', 'block', 'receipts', 'logs', 'from', 'count', 'size', 'head', 'snapshot', 'parentHash', 'stateRoot', 'signature', 'gasUsed'), tie('node'), { maxKeys: 8 })),
+  node: fc.oneof({ depthSize: 'small' }, tie('leaf'), fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(fc.constantFrom('hash', 'header', 'transactions', 'number', 'chainId', 'block', 'receipts', 'logs', 'from', 'count', 'size', 'head', 'snapshot', 'parentHash', 'stateRoot', 'signature', 'gasUsed', 'txs'), tie('node'), { maxKeys: 8 })),
 })).node;
 
 describe('p2p decoders under hostile bytes', () => {
@@ -31,6 +31,27 @@ describe('p2p decoders under hostile bytes', () => {
         // decoded, then the signature check a follower runs next
         onlyPeerErrors(() => checkSigned(decodeGossipBlock(bytes, CHAIN), SEQUENCER));
       }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('tx gossip: random bytes and values only ever raise PeerMessageError; what passes is 1..1024 byte strings', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2048 }),
+          anyValue.map((v) => pack(v)),
+          anyValue.map((v) => pack({ chainId: CHAIN, txs: v })),
+          fc.array(fc.uint8Array({ maxLength: 200 }), { maxLength: 8 }).map((txs) => pack({ chainId: CHAIN, txs })),
+        ),
+        (bytes) => {
+          onlyPeerErrors(() => {
+            const txs = decodeGossipTxs(bytes, CHAIN);
+            expect(txs.length).toBeGreaterThan(0);
+            for (const t of txs) expect(t).toBeInstanceOf(Uint8Array);
+          });
+        },
+      ),
       { numRuns: 1500 },
     );
   });
