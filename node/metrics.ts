@@ -18,7 +18,7 @@ export function nodeMetrics(registry = new MetricsRegistry('node')) {
     txpoolRejectedTotal: registry.totalCounter('verity_txpool_rejected_total', 'Transactions refused by the pool'),
     journalCommitsTotal: registry.totalCounter('verity_txpool_journal_commits_total', 'Fsynced journal group commits'),
     recoverSeconds: registry.histogram('verity_tx_recover_batch_seconds', 'Decode and sender recovery of one batch of raw txs'),
-    importSendersAheadTotal: registry.totalCounter('verity_import_senders_ahead_total', 'Imported txs whose sender was recovered before their block arrived (from tx gossip)'),
+    importSendersAheadTotal: registry.totalCounter('verity_import_senders_ahead_total', 'Imported txs whose sender recovery had started before their block arrived (from tx gossip)'),
     importSendersAtImportTotal: registry.totalCounter('verity_import_senders_at_import_total', 'Imported txs whose sender was recovered when their block arrived'),
     replayedBlocksTotal: registry.totalCounter('verity_replayed_blocks_total', 'Blocks re-applied from the log (restart or historical query)'),
   };

@@ -27,7 +27,7 @@ import { ConfigError, StoreError, TxPoolError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { nodeMetrics, type NodeMetrics } from '../metrics.ts';
 import { EventLog, openDb } from '../store/event-log.ts';
-import { createDecoder, decodeFailure, type TxDecoder } from '../txpool/decode.ts';
+import { createDecoder, decodeFailure, type DecodeResult, type TxDecoder } from '../txpool/decode.ts';
 import { Journal } from '../txpool/journal.ts';
 import { TxPool, type PoolContext, type PoolLimits } from '../txpool/pool.ts';
 import { StateHistory } from './state-history.ts';
@@ -81,7 +81,8 @@ export class Chain {
   private headHeader: BlockHeader;
   /** txs decoded by recoverAhead, by hash, oldest first; taken out when their block imports */
   private readonly recoveredAhead = new Map<Hex, SignedTx>();
-  private aheadInFlight = 0;
+  /** recoverAhead's decodes in flight, by tx hash (an import awaits one instead of decoding again) */
+  private readonly aheadPending = new Map<Hex, Promise<DecodeResult>>();
   /** blocks announced by prepareImport: their decoding (sender recovery) in flight */
   private readonly decoding = new WeakMap<Block, Promise<SignedTx[]>>();
   private readonly recentTxs = new Map<Hex, RecentTx>();
@@ -408,13 +409,16 @@ export class Chain {
    * is the key; nothing a peer claims is trusted. Bounded in entries and in decodes in flight.
    */
   recoverAhead(raws: readonly Bytes[]): void {
-    if (this.closed || this.aheadInFlight + raws.length > AHEAD_IN_FLIGHT_LIMIT) return;
-    this.aheadInFlight += raws.length;
+    if (this.closed || this.aheadPending.size + raws.length > AHEAD_IN_FLIGHT_LIMIT) return;
     for (const raw of raws) {
-      void this.decoder.decode(raw).then((r) => {
-        this.aheadInFlight--;
+      const hash = bytesToHex(keccak256(raw));
+      if (this.recoveredAhead.has(hash) || this.aheadPending.has(hash)) continue;
+      const decoding = this.decoder.decode(raw);
+      this.aheadPending.set(hash, decoding);
+      void decoding.then((r) => {
+        this.aheadPending.delete(hash);
         if (!r.ok) return;
-        this.recoveredAhead.set(r.tx.hash, r.tx);
+        this.recoveredAhead.set(hash, r.tx);
         if (this.recoveredAhead.size > AHEAD_LIMIT) {
           const oldest = this.recoveredAhead.keys().next().value;
           if (oldest !== undefined) this.recoveredAhead.delete(oldest);
@@ -426,22 +430,34 @@ export class Chain {
   private async decodeForImport(block: Block): Promise<SignedTx[]> {
     if (!Array.isArray(block.transactions)) throw new BlockInvalidError('malformed transaction list');
     const raws: Bytes[] = block.transactions;
-    const ahead: (SignedTx | undefined)[] = raws.map((raw) => {
-      if (this.recoveredAhead.size === 0 || !(raw instanceof Uint8Array)) return undefined;
+    // decoded ahead, or being decoded ahead (then its decode is awaited, not queued a second time)
+    const awaited: Hex[] = [];
+    const ahead: (SignedTx | Promise<DecodeResult> | undefined)[] = raws.map((raw) => {
+      if ((this.recoveredAhead.size === 0 && this.aheadPending.size === 0) || !(raw instanceof Uint8Array)) return undefined;
       const hash = bytesToHex(keccak256(raw));
       const tx = this.recoveredAhead.get(hash);
-      if (tx !== undefined) this.recoveredAhead.delete(hash);
-      return tx;
+      if (tx !== undefined) {
+        this.recoveredAhead.delete(hash);
+        return tx;
+      }
+      const pending = this.aheadPending.get(hash);
+      if (pending !== undefined) awaited.push(hash);
+      return pending;
     });
     // What the workers refuse (deposits, which carry no signature; invalid txs) decodes here.
-    const decoded = await Promise.all(raws.map((raw, i) => (ahead[i] === undefined ? this.decoder.decode(raw) : null)));
+    const decoded = await Promise.all(raws.map((raw, i) => {
+      const a = ahead[i];
+      return a === undefined ? this.decoder.decode(raw) : a instanceof Promise ? a : null;
+    }));
+    // recoverAhead filed the awaited ones too; this block has used them
+    for (const h of awaited) this.recoveredAhead.delete(h);
     const hits = ahead.filter((t) => t !== undefined).length;
     this.metrics.importSendersAheadTotal.inc(hits);
     this.metrics.importSendersAtImportTotal.inc(raws.length - hits);
     try {
       return raws.map((raw, i) => {
         const known = ahead[i];
-        if (known !== undefined) return known;
+        if (known !== undefined && !(known instanceof Promise)) return known;
         const r = decoded[i];
         return r?.ok ? r.tx : decodeBlockTransaction(raw, this.genesis.chainId);
       });
