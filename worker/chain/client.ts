@@ -73,6 +73,16 @@ export function revertOf(e: unknown): { error: string; args: readonly unknown[];
   }
 }
 
+/** The viem chain of a Verity node at `url` (its id from eth_chainId). */
+export function verityChain(chainId: bigint | number, url: string): Chain {
+  return defineChain({
+    id: Number(chainId),
+    name: `verity-${chainId}`,
+    nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+    rpcUrls: { default: { http: [url] } },
+  });
+}
+
 export interface ChainClientOptions {
   /** per-request timeout, ms */
   timeoutMs?: number;
@@ -93,12 +103,7 @@ export class ChainClient {
   private sending: Promise<unknown> = Promise.resolve();
 
   private constructor(url: string, account: PrivateKeyAccount, chainId: bigint, o: ChainClientOptions) {
-    const chain = defineChain({
-      id: Number(chainId),
-      name: `verity-${chainId}`,
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [url] } },
-    });
+    const chain = verityChain(chainId, url);
     const transport = http(url, { timeout: o.timeoutMs ?? 10_000, retryCount: 0 });
     this.public = createPublicClient({ chain, transport });
     this.wallet = createWalletClient({ chain, transport, account });

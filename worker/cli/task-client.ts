@@ -6,25 +6,21 @@ import {
   createPublicClient,
   createWalletClient,
   decodeErrorResult,
-  defineChain,
   encodeFunctionData,
   http,
   parseEventLogs,
   type Chain,
-  type ContractFunctionReturnType,
   type PublicClient,
   type Transport,
 } from 'viem';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import type { Hex } from '../../state-machine/crypto/hash.ts';
 import { VerityError } from '../../state-machine/errors.ts';
-import { MODULE_ADDRESSES } from '../../state-machine/modules/addresses.ts';
 import { taskAbi } from '../../state-machine/modules/task/abi.ts';
+import { TASK_ADDRESS, verityChain, type ChainTask } from '../chain/client.ts';
 
 export const DEFAULT_RPC = 'http://127.0.0.1:9545';
-export const TASK_ADDRESS = MODULE_ADDRESSES.task;
-
-export type ChainTask = ContractFunctionReturnType<typeof taskAbi, 'view', 'getTask'>;
+export { TASK_ADDRESS, type ChainTask };
 
 /** A failed `verity task` step, reported as one line. */
 export class TaskCliError extends VerityError {}
@@ -98,12 +94,7 @@ export class TaskClient {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TaskCliError('BAD_RPC_URL', `--rpc ${rpc}: want an http(s) URL`);
     const transport = http(rpc, { timeout: 15_000, retryCount: 0 });
     const chainId = await TaskClient.guard(rpc, 'eth_chainId', () => createPublicClient({ transport }).getChainId());
-    const chain = defineChain({
-      id: chainId,
-      name: `verity-${chainId}`,
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [rpc] } },
-    });
+    const chain = verityChain(chainId, rpc);
     return new TaskClient(rpc, chain, createPublicClient({ chain, transport }));
   }
 
