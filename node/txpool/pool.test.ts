@@ -285,27 +285,32 @@ describe('TxPool per-sender bookkeeping', () => {
   };
 
   it('pending nonce and affordability agree with a walk over the pooled txs, whatever the order of adds, replacements and prunes', () => {
+    // mostly adds near the pending end (long runs, as bursts make), some gaps, blocks and removals
     const op = fc.oneof(
-      fc.record({ kind: fc.constant('add' as const), ahead: fc.integer({ min: -2, max: 6 }), bump: fc.boolean() }),
-      fc.record({ kind: fc.constant('block' as const), nonce: fc.integer({ min: 0, max: 12 }), prune: fc.boolean() }),
-      fc.record({ kind: fc.constant('remove' as const), nonce: fc.integer({ min: 0, max: 23 }) }),
+      { arbitrary: fc.record({ kind: fc.constant('add' as const), ahead: fc.integer({ min: -2, max: 6 }), bump: fc.boolean() }), weight: 2 },
+      { arbitrary: fc.record({ kind: fc.constant('next' as const), bump: fc.boolean() }), weight: 4 },
+      { arbitrary: fc.record({ kind: fc.constant('block' as const), advance: fc.integer({ min: 0, max: 3 }), prune: fc.boolean() }), weight: 2 },
+      { arbitrary: fc.record({ kind: fc.constant('remove' as const), nonce: fc.integer({ min: 0, max: 23 }) }), weight: 1 },
     );
+    // balances on the edges of whole numbers of txs make the affordability boundary matter
+    const balances = fc.oneof(fc.bigInt({ min: 0n, max: 10n * 21_000n * 4n * GWEI }), fc.integer({ min: 0, max: 12 }).map((k) => BigInt(k) * (21_000n * 2n * GWEI + 1n)));
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 60 }), fc.bigInt({ min: 0n, max: 10n * 21_000n * 4n * GWEI }), (ops, balance) => {
+      fc.property(fc.array(op, { maxLength: 60 }), balances, (ops, balance) => {
         const pool = new TxPool({ ...DEFAULT_POOL_LIMITS, maxNonceGap: 64 });
         const a = accts[0].address;
         let stateNonce = 0n;
         const ctx = { ...ctxWith(new Map(), balance), nonceOf: () => stateNonce };
         for (const o of ops) {
           if (o.kind === 'block') {
-            stateNonce = BigInt(o.nonce) > stateNonce ? BigInt(o.nonce) : stateNonce;
+            // a block includes the sender's next `advance` txs (or other txs of its: the state nonce moves on)
+            stateNonce += BigInt(o.advance);
             // without a prune the pool holds stale txs below the state nonce for a while
             if (o.prune) pool.prune([a], () => stateNonce);
           } else if (o.kind === 'remove') {
             const p = pool.all().find((t) => t.nonce === BigInt(o.nonce));
             if (p) pool.remove(p.hash);
           } else {
-            const n = Number(stateNonce) + o.ahead;
+            const n = o.kind === 'next' ? Number(pool.pendingNonce(a, stateNonce)) : Number(stateNonce) + o.ahead;
             const t = txAt(n < 0 ? 0 : n > 23 ? 23 : n, o.bump);
             const pooled = pool.all();
             // the reference: what runs before this tx, and where the sender's run of nonces ends

@@ -109,8 +109,9 @@ class SenderTxs {
   /** Next nonce after the run of consecutive pooled nonces from `stateNonce`. */
   pendingEnd(stateNonce: bigint): bigint {
     const { min, max } = this.stats();
-    // every pooled nonce in [stateNonce, max] and as many txs as that range holds: a full run
-    if (min >= stateNonce && max - stateNonce + 1n === BigInt(this.byNonce.size)) return max + 1n;
+    // the pooled nonces are one run [min, max] (the usual case, stale ones below the state nonce
+    // included until the block's prune): no walk needed
+    if (max - min + 1n === BigInt(this.byNonce.size)) return stateNonce < min || stateNonce > max + 1n ? stateNonce : max + 1n;
     let n = stateNonce;
     while (this.byNonce.has(n)) n++;
     return n;
@@ -120,6 +121,12 @@ class SenderTxs {
   costBefore(stateNonce: bigint, below: bigint): bigint {
     const { min, max, cost } = this.stats();
     if (below > max && min >= stateNonce) return cost;
+    if (below > max && max - min + 1n === BigInt(this.byNonce.size)) {
+      // one run with stale txs below the state nonce (a block just included them): subtract those
+      let sum = cost;
+      for (let n = min; n < stateNonce && n <= max; n++) sum -= maxCost((this.byNonce.get(n) as PooledTx).tx);
+      return sum;
+    }
     let sum = 0n;
     for (const [n, p] of this.byNonce) if (n < below && n >= stateNonce) sum += maxCost(p.tx);
     return sum;
