@@ -284,6 +284,23 @@ describe('TxPool per-sender bookkeeping', () => {
     return t;
   };
 
+  it('counts only txs at or above the state nonce while the prune of a block is pending, also after a removal', () => {
+    const pool = new TxPool();
+    const c = 21_000n * 2n * GWEI + 1n;
+    let balance = 100n * c;
+    let stateNonce = 0n;
+    const ctx = { ...ctxWith(), nonceOf: () => stateNonce, balanceOf: () => balance };
+    for (let n = 0n; n < 4n; n++) pool.add(tx(0, n), ctx);
+    // a block included nonces 0..2; its prune has not run yet
+    stateNonce = 3n;
+    balance = 3n * c - 1n;
+    pool.add(tx(0, 4n), ctx); // 3 and 4: 2c
+    pool.remove(pool.all()[0].hash); // a stale tx leaves
+    // 3, 4 and 5 cost 3c > balance
+    expect(rejection(() => pool.add(tx(0, 5n), ctx))).toBe('transaction would cause overdraft');
+    expect(pool.pendingNonce(accts[0].address, stateNonce)).toBe(5n);
+  });
+
   it('pending nonce and affordability agree with a walk over the pooled txs, whatever the order of adds, replacements and prunes', () => {
     // mostly adds near the pending end (long runs, as bursts make), some gaps, blocks and removals
     const op = fc.oneof(
@@ -331,7 +348,7 @@ describe('TxPool per-sender bookkeeping', () => {
           expect(pool.pendingNonce(a, stateNonce)).toBe(walk);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 });

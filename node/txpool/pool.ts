@@ -72,11 +72,14 @@ class SenderTxs {
   private max = -1n;
   private cost = 0n;
   private stale = false;
+  /** summed cost of the pooled txs below `below` (a state nonce that moved past them), while valid */
+  private staleCost: { below: bigint; cost: bigint } | null = null;
 
   set(entry: PooledTx): void {
     const n = entry.tx.nonce;
     const old = this.byNonce.get(n);
     this.byNonce.set(n, entry);
+    if (this.staleCost !== null && n < this.staleCost.below) this.staleCost = null;
     if (this.stale) return;
     if (old) this.cost -= maxCost(old.tx);
     this.cost += maxCost(entry.tx);
@@ -92,6 +95,7 @@ class SenderTxs {
   stats(): { min: bigint; max: bigint; cost: bigint } {
     if (this.stale) {
       this.stale = false;
+      this.staleCost = null;
       this.cost = 0n;
       this.min = 0n;
       this.max = -1n;
@@ -122,10 +126,14 @@ class SenderTxs {
     const { min, max, cost } = this.stats();
     if (below > max && min >= stateNonce) return cost;
     if (below > max && max - min + 1n === BigInt(this.byNonce.size)) {
-      // one run with stale txs below the state nonce (a block just included them): subtract those
-      let sum = cost;
-      for (let n = min; n < stateNonce && n <= max; n++) sum -= maxCost((this.byNonce.get(n) as PooledTx).tx);
-      return sum;
+      // one run with stale txs below the state nonce (a block just included them, its prune is
+      // pending): subtract those, summed once per state nonce
+      if (this.staleCost?.below !== stateNonce) {
+        let stale = 0n;
+        for (let n = min; n < stateNonce && n <= max; n++) stale += maxCost((this.byNonce.get(n) as PooledTx).tx);
+        this.staleCost = { below: stateNonce, cost: stale };
+      }
+      return cost - this.staleCost.cost;
     }
     let sum = 0n;
     for (const [n, p] of this.byNonce) if (n < below && n >= stateNonce) sum += maxCost(p.tx);
