@@ -7,9 +7,11 @@
 //    block S must be the snapshot's block. They are written to the log without execution (receipt
 //    fields outside the consensus encoding are recomputed; revert reasons are not kept).
 // The log then holds blocks 0..S with the snapshot at S, and the chain opens from it and range-syncs on.
-import { isHex, type Hex } from '../../state-machine/crypto/hash.ts';
+import { bytesToHex, hexToBytes, isHex, sha256Of, type Hex } from '../../state-machine/crypto/hash.ts';
 import { effectiveGasPrice } from '../../state-machine/chain/fees.ts';
-import { ChainState, VerityError, decodeBlockTransaction, receiptsRootOf, txRootOf, type Block, type Log, type Receipt, type SignedTx } from '../../state-machine/index.ts';
+import { encodeReceipt } from '../../state-machine/chain/receipt.ts';
+import { merkleRoot } from '../../state-machine/merkle/tree.ts';
+import { ChainState, VerityError, decodeBlockTransaction, type Block, type Log, type Receipt, type SignedTx } from '../../state-machine/index.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { PeerId } from '@libp2p/interface';
 import type { Chain } from '../chain/chain.ts';
@@ -134,7 +136,8 @@ function checkBody(block: Block, given: Receipt[], chainId: bigint): { txs: Sign
   } catch (e) {
     throw new PeerMessageError('invalid-block', `block ${block.header.number}: a transaction does not decode (${(e as Error).message})`);
   }
-  if (txRootOf(txs) !== block.header.txRoot) throw new PeerMessageError('invalid-block', `block ${block.header.number}: tx root differs`);
+  const txRoot = bytesToHex(merkleRoot(txs.map((t) => hexToBytes(t.hash))));
+  if (txRoot !== block.header.txRoot) throw new PeerMessageError('invalid-block', `block ${block.header.number}: tx root differs`);
   let receiptsRoot: Hex;
   const receipts: Receipt[] = [];
   try {
@@ -153,7 +156,7 @@ function checkBody(block: Block, given: Receipt[], chainId: bigint): { txs: Sign
       });
       prev = cumulative;
     });
-    receiptsRoot = receiptsRootOf(txs, receipts);
+    receiptsRoot = bytesToHex(merkleRoot(receipts.map((r, i) => sha256Of(encodeReceipt(r, txs[i].type)))));
   } catch (e) {
     throw new PeerMessageError('malformed', `block ${block.header.number}: malformed receipts (${(e as Error).message})`);
   }
