@@ -74,6 +74,8 @@ export function describeEvent(e: TaskEvent, task: ChainTask, who: (address: stri
       return `claimed by ${who(e.args.solver)}, ${ether(task.minStake)} of its stake locked; commit by block ${e.args.commitDeadline}`;
     case 'TaskCommitted':
       return `committed by ${who(e.args.solver)}: traceRoot ${short(e.args.traceRoot)}, ${e.args.steps} steps, checkpoints at ${e.args.endpoint}; draw after block ${e.args.drawBlock}, window ends block ${e.args.windowEnd}`;
+    case 'DrawDeferred':
+      return `no staker could be drawn yet: the draw moves to block ${e.args.drawBlock}, the window to block ${e.args.windowEnd}`;
     case 'VerifiersDrawn':
       return `verifiers drawn: ${e.args.verifiers.map((v, i) => `${who(v)} segments ${(e.args.segments[i] ?? []).join(',')}`).join('; ')}; unchecked ${ppmPercent(e.args.uncheckedPpm)}`;
     case 'Attested': {

@@ -98,6 +98,8 @@ function summary(e: DecodedLog): Child[] {
       return [`${task}: trace committed (${a.steps} steps)`];
     case 'VerifiersDrawn':
       return [`${task}: ${(a.verifiers as string[]).length} verifier(s) drawn`];
+    case 'DrawDeferred':
+      return [`${task}: no verifier could be drawn; draw moved to block ${a.drawBlock}`];
     case 'Attested':
       return [`${task}: segment ${a.segment} attested by `, addr(a.verifier as string)];
     case 'Challenged':

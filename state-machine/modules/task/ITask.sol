@@ -108,6 +108,8 @@ interface ITask {
         uint256 indexed taskId, address indexed solver, bytes32 traceRoot, bytes32 modelHash, uint64 steps, string endpoint, uint64 drawBlock, uint64 windowEnd
     );
     event VerifiersDrawn(uint256 indexed taskId, address[] verifiers, uint32[][] segments, uint32 uncheckedPpm);
+    /// No staker could be drawn: the draw moves to drawBlock and the window to windowEnd.
+    event DrawDeferred(uint256 indexed taskId, uint64 drawBlock, uint64 windowEnd);
     event Attested(uint256 indexed taskId, address indexed verifier, uint32 segment, bytes32 checkpointRoot);
     event Challenged(uint256 indexed taskId, address indexed challenger, uint32 segment, bytes32 root, uint256 disputeId);
     event DataRequested(uint256 indexed taskId, address indexed requester, uint32 leaf, uint64 deadline);
@@ -159,7 +161,8 @@ interface ITask {
     /// Expires a claim whose commit deadline passed: the solver is slashed, the task reopens or is refunded.
     function expire(uint256 taskId) external;
     /// Draws the verifiers and their segments once block drawBlock has passed (attest, challenge and
-    /// finalize draw too, so calling this is optional).
+    /// finalize draw too, so calling this is optional). With no eligible staker the draw is deferred
+    /// (DrawDeferred): a task is never finalized without a verifier drawn.
     function draw(uint256 taskId) external;
     /// A drawn verifier's result for one of its segments: C_{segment·k} (leaf `segment` of traceRoot) with its proof.
     function attest(uint256 taskId, uint32 segment, bytes32 checkpointRoot, bytes32[] calldata proof) external;
@@ -174,7 +177,8 @@ interface ITask {
     function completeData(uint256 taskId, bytes32[] calldata proof) external;
     /// After the data deadline without a complete answer: the solver is slashed, the task reopens or is refunded.
     function resolveData(uint256 taskId) external;
-    /// After the window: pays the solver and the attesting verifiers, slashes silent verifiers.
+    /// After the window: pays the solver and the attesting verifiers, slashes silent verifiers
+    /// (or, when no staker could be drawn yet, defers the draw and the window instead).
     function finalize(uint256 taskId) external;
     /// The solver (once committed) or a drawn verifier publishes the losses it computed, for dashboards.
     /// Steps strictly increasing and at most the task's steps; at most 1024 entries per call.

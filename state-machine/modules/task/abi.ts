@@ -37,6 +37,7 @@ export const taskAbi = [
   { type: 'event', name: 'TaskSubmitted', inputs: [{ name: 'taskId', type: 'uint256', indexed: true }, { name: 'submitter', type: 'address', indexed: true }, { name: 'specHash', type: 'bytes32', indexed: false }, { name: 'reward', type: 'uint256', indexed: false }, { name: 'fee', type: 'uint256', indexed: false }], anonymous: false },
   { type: 'event', name: 'VerifierSilent', inputs: [{ name: 'taskId', type: 'uint256', indexed: true }, { name: 'verifier', type: 'address', indexed: true }, { name: 'slashed', type: 'uint256', indexed: false }], anonymous: false },
   { type: 'event', name: 'VerifiersDrawn', inputs: [{ name: 'taskId', type: 'uint256', indexed: true }, { name: 'verifiers', type: 'address[]', indexed: false }, { name: 'segments', type: 'uint32[][]', indexed: false }, { name: 'uncheckedPpm', type: 'uint32', indexed: false }], anonymous: false },
+  { type: 'event', name: 'DrawDeferred', inputs: [{ name: 'taskId', type: 'uint256', indexed: true }, { name: 'drawBlock', type: 'uint64', indexed: false }, { name: 'windowEnd', type: 'uint64', indexed: false }], anonymous: false },
   { type: 'error', name: 'AlreadyDone', inputs: [{ name: 'what', type: 'string' }] },
   { type: 'error', name: 'BadData', inputs: [{ name: 'reason', type: 'string' }] },
   { type: 'error', name: 'BadLosses', inputs: [{ name: 'reason', type: 'string' }] },

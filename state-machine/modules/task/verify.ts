@@ -4,6 +4,7 @@ import { getAbiItem } from 'viem';
 import { hexToBytes, sha256, uintToBytes, type Hex } from '../../crypto/hash.ts';
 import { verifyMerkleProof } from '../../merkle/tree.ts';
 import type { Address } from '../../types.ts';
+import { checkedAdd } from '../../errors.ts';
 import { burn } from '../accounts/ledger.ts';
 import { eventLog } from '../events.ts';
 import type { CallContext, HookContext, ModuleContext } from '../framework.ts';
@@ -18,6 +19,7 @@ import {
 } from './records.ts';
 
 const drawnEvent = getAbiItem({ abi: taskAbi, name: 'VerifiersDrawn' });
+const deferredEvent = getAbiItem({ abi: taskAbi, name: 'DrawDeferred' });
 const attestedEvent = getAbiItem({ abi: taskAbi, name: 'Attested' });
 const challengedEvent = getAbiItem({ abi: taskAbi, name: 'Challenged' });
 const silentEvent = getAbiItem({ abi: taskAbi, name: 'VerifierSilent' });
@@ -46,6 +48,7 @@ export function ensureDrawn(ctx: CallContext, deps: TaskDeps, t: TaskRecord): Ta
   const min = p.verifierMinStake > p.silentVerifierSlash ? p.verifierMinStake : p.silentVerifierSlash;
   const candidates = deps.stake.candidates(ctx, min, ctx.env.number).filter((c) => c.address !== t.solver && c.address !== t.submitter);
   ctx.useGas(BigInt(candidates.length) * DRAW_GAS_PER_CANDIDATE);
+  if (candidates.length === 0) return deferDraw(ctx, t);
   const verifiers = selectVerifiers(seed, candidates, t.verifiersWanted);
   const segments = assignSegments(seed, t.segments, verifiers.length, t.segmentsEach);
   const ppm = uncheckedPpm(t.segments, verifiers.length, t.segmentsEach);
@@ -59,6 +62,21 @@ export function ensureDrawn(ctx: CallContext, deps: TaskDeps, t: TaskRecord): Ta
   setSeed(ctx.store, t.id, undefined);
   ctx.logs.push(eventLog(TASK_ADDRESS, drawnEvent, [t.id, verifiers, segments, ppm]));
   return drawn;
+}
+
+/**
+ * No staker can be drawn (all jailed, locked or absent): rather than let unchecked work finalize,
+ * the draw moves δ blocks on with a fresh seed and the window restarts from now.
+ */
+function deferDraw(ctx: CallContext, t: TaskRecord): TaskRecord {
+  const drawBlock = checkedAdd(ctx.env.number, ctx.genesis.modules.task.drawDelayBlocks);
+  const restarted = checkedAdd(ctx.env.number, t.windowBlocks);
+  const deferred: TaskRecord = { ...t, drawBlock, windowEnd: restarted > t.windowEnd ? restarted : t.windowEnd };
+  setSeed(ctx.store, t.id, undefined);
+  setDrawQueue(ctx.store, drawBlock, [...getDrawQueue(ctx.store, drawBlock), t.id]);
+  setTask(ctx.store, deferred);
+  ctx.logs.push(eventLog(TASK_ADDRESS, deferredEvent, [t.id, drawBlock, deferred.windowEnd]));
+  return deferred;
 }
 
 export function draw(ctx: CallContext, deps: TaskDeps, id: bigint): void {
@@ -137,6 +155,7 @@ export function finalize(ctx: CallContext, deps: TaskDeps, id: bigint): void {
   const end = verificationEnd(t, data?.postedAt ?? 0n, p.daGraceBlocks);
   if (ctx.env.number <= end) throw taskErrors.tooEarly(id, end + 1n, 'finalize');
   t = ensureDrawn(ctx, deps, t);
+  if (!t.drawn) return; // deferred: the transaction keeps the new draw block and window
   const attesters: Address[] = [];
   t.verifiers.forEach((v, i) => {
     if (t.verifierStatus[i] === VerifierStatus.Attested) attesters.push(v);

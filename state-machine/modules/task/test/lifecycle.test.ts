@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { MODULE_ADDRESSES } from '../../addresses.ts';
 import { Status, VerifierStatus } from '../records.ts';
-import { ETH, Market, OTHER, SOLVER, SUBMITTER, V1, fakeTrace, proofOf } from './market-harness.ts';
+import { encodeFunctionData } from 'viem';
+import { stakeAbi } from '../../stake/abi.ts';
+import { ETH, Market, OTHER, SOLVER, SUBMITTER, V1, fakeTrace, marketGenesis, proofOf } from './market-harness.ts';
 
 const STAKE = MODULE_ADDRESSES.stake;
 
@@ -86,6 +88,43 @@ describe('task module: the honest path', () => {
     expect(m.state.totalSupply()).toBe(supply - (slash - harmed));
     expect(m.stake('isJailed', silent)).toBe(true);
     expect(m.slashCount(silent)).toBe(1n);
+  });
+});
+
+describe('task module: the draw with nobody to draw', () => {
+  it('defers the draw and the window until a staker can be drawn; unchecked work is never paid', () => {
+    const base = marketGenesis();
+    // only the solver is staked: no one else can be drawn
+    const m = new Market({ ...base, modules: { ...base.modules, stake: { ...base.modules.stake, bonds: { [SOLVER]: 100n * ETH } } } });
+    const supply = m.state.totalSupply();
+    const before = m.balance(SOLVER);
+    const { id, trace } = committed(m);
+    const t0 = m.view('getTask', [id]);
+    m.advanceTo(t0.drawBlock + 1n);
+    m.ok(OTHER, 'draw', [id]);
+    const t1 = m.view('getTask', [id]);
+    expect(t1.drawn).toBe(false);
+    expect(t1.drawBlock).toBe(m.number + 2n);
+    expect(t1.windowEnd).toBe(m.number + t0.windowBlocks);
+    // after the window, finalize defers again instead of paying for work no one could check
+    m.advanceTo(t1.windowEnd + 1n);
+    m.ok(OTHER, 'finalize', [id]);
+    const t2 = m.view('getTask', [id]);
+    expect(t2).toMatchObject({ status: Status.Committed, drawn: false, windowEnd: m.number + t0.windowBlocks });
+    expect(m.balance(SOLVER)).toBe(before);
+    // a verifier bonds: the next draw picks it, it attests, and the task finalizes
+    const bonded = m.send(V1, STAKE, encodeFunctionData({ abi: stakeAbi, functionName: 'bond' }), 100n * ETH);
+    expect(bonded.status).toBe(1);
+    m.advanceTo(t2.drawBlock + 1n);
+    m.ok(OTHER, 'draw', [id]);
+    expect(m.view('getTask', [id]).verifiers.map((v) => v.toLowerCase())).toEqual([V1]);
+    attestAll(m, id, trace);
+    m.advanceTo(t2.windowEnd + 1n);
+    m.ok(OTHER, 'finalize', [id]);
+    expect(m.view('getTask', [id]).status).toBe(Status.Finalized);
+    expect(m.balance(SOLVER) - before).toBe(10n * ETH);
+    expect(m.eventNames().filter((n) => n.startsWith('Draw') || n === 'VerifiersDrawn')).toEqual(['DrawDeferred', 'DrawDeferred', 'VerifiersDrawn']);
+    expect(m.state.totalSupply()).toBe(supply);
   });
 });
 
