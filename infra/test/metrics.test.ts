@@ -38,6 +38,30 @@ describe('MetricsRegistry', () => {
     expect(sampleValue(await r.render(), 'verity_commits_total')).toBe(4);
   });
 
+  it('renders series counters and histograms like prom-client\'s, and reads counters back at once', async () => {
+    const r = new MetricsRegistry('rpc');
+    const c = r.seriesCounter<'method'>('verity_calls_total', 'Calls');
+    const h = r.seriesHistogram<'method'>('verity_call_seconds', 'Call time', [0.1, 1]);
+    const a = c({ method: 'a' });
+    c({ method: 'b' });
+    a.inc();
+    a.inc(2);
+    const ha = h({ method: 'a' });
+    for (const v of [0.05, 0.5, 2, 0.1]) ha.observe(v);
+    expect(a.value).toBe(3);
+    const text = await r.render();
+    expect(text).toContain('# TYPE verity_calls_total counter\n');
+    expect(text).toContain('# TYPE verity_call_seconds histogram\n');
+    expect(sampleValue(text, 'verity_calls_total', { method: 'a', component: 'rpc' })).toBe(3);
+    expect(sampleValue(text, 'verity_calls_total', { method: 'b', component: 'rpc' })).toBe(0);
+    expect(sampleValue(text, 'verity_call_seconds_bucket', { method: 'a', le: '0.1', component: 'rpc' })).toBe(2);
+    expect(sampleValue(text, 'verity_call_seconds_bucket', { method: 'a', le: '1' })).toBe(3);
+    expect(sampleValue(text, 'verity_call_seconds_bucket', { method: 'a', le: '+Inf' })).toBe(4);
+    expect(sampleValue(text, 'verity_call_seconds_sum', { method: 'a' })).toBe(2.65);
+    expect(sampleValue(text, 'verity_call_seconds_count', { method: 'a' })).toBe(4);
+    expect(() => r.seriesCounter('verity_calls', 'no unit')).toThrow(MetricsError);
+  });
+
   it('refuses a counter without _total and a name registered twice', () => {
     const r = new MetricsRegistry('rpc');
     expect(() => r.counter('verity_things', 'no unit')).toThrow(MetricsError);
