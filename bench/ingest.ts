@@ -217,6 +217,7 @@ async function measure(start: () => Promise<Target>, o: Opts, shape: Shape): Pro
           `all confirmed after ${r.confirmSeconds.toFixed(2)} s → ${r.confirmedPerSecond.toFixed(0)} confirmed tx/s, ` +
           `block interval median ${r.medianBlockIntervalMs.toFixed(0)} / p90 ${r.p90BlockIntervalMs.toFixed(0)} / max ${r.maxBlockIntervalMs.toFixed(0)} ms over ${r.blocks} blocks, ` +
           (r.readsPerSecond > 0 ? `reads ${r.readsPerSecond.toFixed(0)}/s (median ${r.readMedianMs.toFixed(1)} ms, p99 ${r.readP99Ms.toFixed(1)} ms), ` : '') +
+          `receipt polls ${(r.receiptCalls / r.accepted).toFixed(1)} per tx, ` +
           `server CPU ${r.serverCpuMicrosPerTx.toFixed(0)} µs/tx, load generator CPU ${r.clientCpuMicrosPerTx.toFixed(0)} µs/tx; ` +
           `rejected: ${rejected || 'none'}${r.unconfirmed > 0 ? `; ${r.unconfirmed} accepted txs never confirmed` : ''}`,
       );
