@@ -8,6 +8,8 @@ export { ChainState, GasAllowanceError, MODULES, ZERO_ADDRESS } from './chain/st
 export {
   applyBlock,
   applyDecodedBlock,
+  receiptsRootOf,
+  txRootOf,
   blockEnvFromHeader,
   buildBlock,
   genesisBlock,

@@ -10,6 +10,7 @@ import { genesisToJson, type Genesis } from '../../genesis/index.ts';
 import type { Logger } from '../../infra/logger.ts';
 import { DEFAULT_NETWORK, type NetworkOptions } from '../network/service.ts';
 import { freeLoopbackPort } from './workers.ts';
+import { terminate } from './terminate.ts';
 
 const BIN = resolve(import.meta.dirname, '..', 'cli', 'bin.js');
 const PARENT_WATCH = pathToFileURL(resolve(import.meta.dirname, 'parent-watch.mjs')).href;
@@ -135,12 +136,7 @@ export class FollowerSupervisor {
         this.slots.map(async (slot) => {
           if (slot.timer) clearTimeout(slot.timer);
           const child = slot.child;
-          if (child !== null) {
-            child.kill('SIGTERM');
-            const kill = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-            await slot.exited;
-            clearTimeout(kill);
-          }
+          if (child !== null) await terminate(child, slot.exited, STOP_GRACE_MS);
           try {
             writeSync(slot.fd, `--- ${slot.follower.name} stopped\n`);
           } finally {

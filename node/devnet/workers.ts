@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DevnetAccount } from '../../genesis/index.ts';
 import type { Logger } from '../../infra/logger.ts';
+import { terminate } from './terminate.ts';
 
 export type DevnetWorkerRole = 'solver' | 'verifier';
 
@@ -217,13 +218,7 @@ export class WorkerSupervisor {
           if (slot.timer) clearTimeout(slot.timer);
           const child = slot.child;
           if (child !== null) {
-            child.kill('SIGTERM');
-            const kill = setTimeout(() => {
-              this.o.logger.warn({ worker: slot.worker.name, graceMs: grace }, 'worker did not stop in time; killing it');
-              child.kill('SIGKILL');
-            }, grace);
-            await slot.exited;
-            clearTimeout(kill);
+            await terminate(child, slot.exited, grace, () => this.o.logger.warn({ worker: slot.worker.name, graceMs: grace }, 'worker did not stop in time; killing it'));
           }
           closeSync(slot.fd);
         }),

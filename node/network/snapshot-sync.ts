@@ -7,11 +7,9 @@
 //    block S must be the snapshot's block. They are written to the log without execution (receipt
 //    fields outside the consensus encoding are recomputed; revert reasons are not kept).
 // The log then holds blocks 0..S with the snapshot at S, and the chain opens from it and range-syncs on.
-import { bytesToHex, hexToBytes, isHex, sha256Of, type Hex } from '../../state-machine/crypto/hash.ts';
+import { isHex, type Hex } from '../../state-machine/crypto/hash.ts';
 import { effectiveGasPrice } from '../../state-machine/chain/fees.ts';
-import { encodeReceipt } from '../../state-machine/chain/receipt.ts';
-import { merkleRoot } from '../../state-machine/merkle/tree.ts';
-import { ChainState, VerityError, decodeBlockTransaction, type Block, type Log, type Receipt, type SignedTx } from '../../state-machine/index.ts';
+import { ChainState, VerityError, decodeBlockTransaction, receiptsRootOf, txRootOf, type Block, type Log, type Receipt, type SignedTx } from '../../state-machine/index.ts';
 import type { Logger } from '../../infra/logger.ts';
 import type { PeerId } from '@libp2p/interface';
 import type { Chain } from '../chain/chain.ts';
@@ -136,8 +134,7 @@ function checkBody(block: Block, given: Receipt[], chainId: bigint): { txs: Sign
   } catch (e) {
     throw new PeerMessageError('invalid-block', `block ${block.header.number}: a transaction does not decode (${(e as Error).message})`);
   }
-  const txRoot = bytesToHex(merkleRoot(txs.map((t) => hexToBytes(t.hash))));
-  if (txRoot !== block.header.txRoot) throw new PeerMessageError('invalid-block', `block ${block.header.number}: tx root differs`);
+  if (txRootOf(txs) !== block.header.txRoot) throw new PeerMessageError('invalid-block', `block ${block.header.number}: tx root differs`);
   let receiptsRoot: Hex;
   const receipts: Receipt[] = [];
   try {
@@ -156,7 +153,7 @@ function checkBody(block: Block, given: Receipt[], chainId: bigint): { txs: Sign
       });
       prev = cumulative;
     });
-    receiptsRoot = bytesToHex(merkleRoot(receipts.map((r, i) => sha256Of(encodeReceipt(r, txs[i].type)))));
+    receiptsRoot = receiptsRootOf(txs, receipts);
   } catch (e) {
     throw new PeerMessageError('malformed', `block ${block.header.number}: malformed receipts (${(e as Error).message})`);
   }

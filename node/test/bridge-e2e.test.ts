@@ -4,7 +4,7 @@
 // the same data dir each time. Afterwards L1 holds every L2 block exactly once across the batches (no gap, no
 // duplicate), output roots at strictly increasing blocks, each equal to the node's own, and the one
 // deposit is credited exactly once.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +19,8 @@ import { bridgeParamsFor } from '../rollup/deploy.ts';
 import { outputRoot } from '../../bridge/withdrawals.ts';
 import { EventLog, openDb } from '../store/event-log.ts';
 import { L1_KEYS, depositEth, deployOn, startEmbedded, type TestL1 } from '../rollup/test/l1-harness.ts';
+import { startCli } from './network-procs.ts';
 
-const BIN = join(import.meta.dirname, '..', 'cli', 'bin.js');
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
 let l1: TestL1 | null = null;
@@ -52,23 +52,12 @@ describe('rollup node under SIGKILL', () => {
     writeFileSync(gfile, genesisToJson(genesis));
     const keyFile = join(dir, 'seq.key');
     writeFileSync(keyFile, devnetAccounts(1)[0].privateKey);
-    const start = async (): Promise<{ child: ChildProcess; url: string }> => {
-      const child = spawn(process.execPath, [BIN, 'node', '--genesis', gfile, '--datadir', join(dir, 'data'), '--rpc-port', '0', '--sequencer-key-file', keyFile, '--l1-rpc', L1.url, '--log-level', 'warn'], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env: { ...process.env, VERITY_BATCHER_KEY: L1_KEYS[4], VERITY_PROPOSER_KEY: L1_KEYS[2] },
+    const start = (): Promise<{ child: ChildProcess; url: string }> =>
+      startCli(['node', '--genesis', gfile, '--datadir', join(dir, 'data'), '--rpc-port', '0', '--sequencer-key-file', keyFile, '--l1-rpc', L1.url, '--log-level', 'warn'], children, {
+        ...process.env,
+        VERITY_BATCHER_KEY: L1_KEYS[4],
+        VERITY_PROPOSER_KEY: L1_KEYS[2],
       });
-      children.push(child);
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout?.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = out.match(/rpc listening on (http:\/\/\S+)/);
-          if (m) resolve(m[1]);
-        });
-        child.once('exit', (code) => reject(new Error(`node exited with ${code} before listening`)));
-      });
-      return { child, url };
-    };
     const batchCount = () => L1.pub.readContract({ address: dep.batchInbox, abi: batchInboxAbi, functionName: 'batchCount' });
     const latestOutput = () => L1.pub.readContract({ address: dep.outputOracle, abi: outputOracleAbi, functionName: 'latestBlockNumber' });
     const alice: Address = '0x00000000000000000000000000000000000a11ce';

@@ -7,6 +7,25 @@ import { rpcBatch } from '../devnet/rpc-batch.ts';
 
 const BIN = join(import.meta.dirname, '..', 'cli', 'bin.js');
 
+/**
+ * Starts `verity <args>` (any subcommand that serves RPC) with stderr shown, and resolves with its
+ * RPC URL once it prints "rpc listening on"; rejects if it exits first.
+ */
+export async function startCli(args: string[], children: ChildProcess[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  children.push(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = out.match(/rpc listening on (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`node exited with ${code} before listening`)));
+  });
+  return { child, url };
+}
+
 export interface NodeProc {
   child: ChildProcess;
   url: string;

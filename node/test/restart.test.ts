@@ -1,7 +1,7 @@
 // Crash and restart of a real node process: SIGKILL in the middle of load, then restart on the same
 // data dir. Receipts seen before the crash must come back unchanged, every acknowledged tx must be
 // pending or included, and the head state root must equal a replay of the log from genesis alone.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +12,8 @@ import { StateHistory } from '../chain/state-history.ts';
 import { signTx } from '../devnet/sign-tx.ts';
 import { rpcBatch as rpc } from '../devnet/rpc-batch.ts';
 import { EventLog, openDb } from '../store/event-log.ts';
+import { startCli } from './network-procs.ts';
 
-const BIN = join(import.meta.dirname, '..', 'cli', 'bin.js');
 const genesis = defaultDevnetGenesis();
 const children: ChildProcess[] = [];
 const dirs: string[] = [];
@@ -22,21 +22,8 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-async function startNode(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'devnet', '--datadir', dataDir, '--port', '0', '--followers', '0', '--snapshot-interval', '2', '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = out.match(/rpc listening on (http:\/\/\S+)/);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`node exited with ${code} before listening`)));
-  });
-  return { child, url };
+function startNode(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  return startCli(['devnet', '--datadir', dataDir, '--port', '0', '--followers', '0', '--snapshot-interval', '2', '--log-level', 'warn'], children);
 }
 
 describe('node restart after SIGKILL', () => {

@@ -126,10 +126,20 @@ function runBody(state: ChainState, env: BlockEnv, txs: readonly SignedTx[], str
   return { receipts, included, skipped, gasUsed };
 }
 
+/** A header's txRoot: the Merkle root of the tx hashes in block order. */
+export function txRootOf(txs: readonly SignedTx[]): Hex {
+  return bytesToHex(merkleRoot(txs.map((t) => hexToBytes(t.hash))));
+}
+
+/** A header's receiptsRoot: the Merkle root of sha256(consensus encoding) of each receipt. */
+export function receiptsRootOf(txs: readonly SignedTx[], receipts: readonly Receipt[]): Hex {
+  return bytesToHex(merkleRoot(receipts.map((r, i) => sha256Of(encodeReceipt(r, txs[i].type)))));
+}
+
 function roots(txs: readonly SignedTx[], receipts: readonly Receipt[]): { txRoot: Hex; receiptsRoot: Hex; logsBloom: Hex } {
   return {
-    txRoot: bytesToHex(merkleRoot(txs.map((t) => hexToBytes(t.hash)))),
-    receiptsRoot: bytesToHex(merkleRoot(receipts.map((r, i) => sha256Of(encodeReceipt(r, txs[i].type))))),
+    txRoot: txRootOf(txs),
+    receiptsRoot: receiptsRootOf(txs, receipts),
     // the OR of the receipts' blooms is the bloom of all their logs
     logsBloom: logsBloomHex(receipts.flatMap((r) => r.logs)),
   };

@@ -69,15 +69,8 @@ export class MerkleTree {
     this.leafCount = leaves.length;
     this.depth = treeDepth(leaves.length);
     const levels: Bytes[][] = [leaves.length === 0 ? [] : leaves.slice()];
-    for (let d = 0; d < this.depth; d++) {
-      const below = levels[d];
-      const above: Bytes[] = [];
-      for (let i = 0; i < below.length; i += 2) {
-        const right = i + 1 < below.length ? below[i + 1] : zeroHash(d, hash);
-        above.push(hash(concatBytes(below[i], right)));
-      }
-      levels.push(above);
-    }
+    const pair = new Uint8Array(2 * HASH_LENGTH);
+    for (let d = 0; d < this.depth; d++) levels.push(parentLevel(levels[d], d, hash, pair));
     this.levels = levels;
   }
 
@@ -108,22 +101,25 @@ export class MerkleTree {
   }
 }
 
-/** The root alone: MerkleTree(leaves).root without keeping the levels (one 64-byte pair buffer). */
+/** The nodes above level `d` (a missing right node is the zero subtree); `pair` is scratch space. */
+function parentLevel(below: readonly Bytes[], d: number, hash: HashFn, pair: Uint8Array): Bytes[] {
+  const above: Bytes[] = new Array<Bytes>((below.length + 1) >> 1);
+  for (let i = 0; i < below.length; i += 2) {
+    pair.set(below[i], 0);
+    pair.set(i + 1 < below.length ? below[i + 1] : zeroHash(d, hash), HASH_LENGTH);
+    above[i >> 1] = hash(pair);
+  }
+  return above;
+}
+
+/** The root alone: MerkleTree(leaves).root without keeping the levels. */
 export function merkleRoot(leaves: readonly Bytes[], hash: HashFn = sha256Of): Bytes {
   leaves.forEach(checkLeaf);
   const depth = treeDepth(leaves.length);
   if (leaves.length === 0) return zeroHash(depth, hash);
   const pair = new Uint8Array(2 * HASH_LENGTH);
   let level: readonly Bytes[] = leaves;
-  for (let d = 0; d < depth; d++) {
-    const above: Bytes[] = new Array<Bytes>((level.length + 1) >> 1);
-    for (let i = 0; i < level.length; i += 2) {
-      pair.set(level[i], 0);
-      pair.set(i + 1 < level.length ? level[i + 1] : zeroHash(d, hash), HASH_LENGTH);
-      above[i >> 1] = hash(pair);
-    }
-    level = above;
-  }
+  for (let d = 0; d < depth; d++) level = parentLevel(level, d, hash, pair);
   return level[0];
 }
 
