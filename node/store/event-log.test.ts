@@ -9,6 +9,7 @@ import { LOG_ADDRESS, TOPIC_EVEN, blockHashOf, syntheticBlock, txHashOf } from '
 import { StoreError } from '../errors.ts';
 import { EMPTY_WITHDRAWALS_ROOT } from '../../state-machine/index.ts';
 import { COMPACT_BLOCK_BYTES } from './block-record.ts';
+import { pack, unpack } from '../../state-machine/codec/msgpack.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -123,6 +124,8 @@ describe('EventLog', () => {
       expect(await log.getReceipts(n)).toEqual(w.receipts);
       expect(await log.db.get(keys.receipts(n))).toEqual(n === 1n ? expect.any(Uint8Array) : undefined);
     }
+    // stored without the bloom (recomputed from the logs on read, as geth does)
+    expect(unpack<object[]>((await log.db.get(keys.receipts(1n))) ?? pack([]))[0]).not.toHaveProperty('logsBloom');
     const found = await log.snapshotAtOrBelow(3n);
     expect(found).toMatchObject({ number: 2n, source: 1n });
     expect(Uint8Array.from(found?.data ?? [])).toEqual(snapshot);

@@ -4,6 +4,7 @@
 // An empty block writes only its compact record, its hash index entry and the head pointer.
 import { Level } from 'level';
 import { pack, unpack } from '../../state-machine/codec/msgpack.ts';
+import { logsBloomHex } from '../../state-machine/chain/bloom.ts';
 import { bytesToHex, type Bytes, type Hex } from '../../state-machine/crypto/hash.ts';
 import type { Receipt } from '../../state-machine/index.ts';
 import { StoreError } from '../errors.ts';
@@ -74,6 +75,19 @@ export async function openDb(dir: string): Promise<Db> {
   return db;
 }
 
+/**
+ * Receipts are stored without their logs bloom, as geth stores them: the bloom is a function of the
+ * logs, 256 bytes that would be most of a transfer's record (and of what LevelDB writes and compacts).
+ * It is recomputed on read; a record written with its bloom reads the same.
+ */
+function packReceipts(receipts: readonly Receipt[]): Bytes {
+  return pack(receipts.map(({ logsBloom: _bloom, ...stored }) => stored));
+}
+
+function unpackReceipts(v: Bytes): Receipt[] {
+  return unpack<Omit<Receipt, 'logsBloom'>[]>(v).map((r) => ({ ...r, logsBloom: logsBloomHex(r.logs) }));
+}
+
 export class EventLog {
   private headValue: Head | null = null;
   /** decoded recent blocks by number: RPC polls for fresh receipts hit memory, not LevelDB */
@@ -121,7 +135,7 @@ export class EventLog {
     batch.put(keys.block(n), encodeBlockRecord(stored));
     batch.put(keys.blockHash(block.hash), u64(n));
     // no receipts, no record: getReceipts answers [] for a stored block without one
-    if (receipts.length > 0) batch.put(keys.receipts(n), pack(receipts));
+    if (receipts.length > 0) batch.put(keys.receipts(n), packReceipts(receipts));
     const nb = u64(n);
     for (let i = 0; i < receipts.length; i++) {
       const ptr = new Uint8Array(12);
@@ -190,7 +204,7 @@ export class EventLog {
     const hit = this.recent.get(n);
     if (hit) return hit.receipts;
     const v = await this.db.get(keys.receipts(n));
-    if (v !== undefined) return unpack<Receipt[]>(v);
+    if (v !== undefined) return unpackReceipts(v);
     // empty blocks are written without a receipts record
     const stored = await this.getBlock(n);
     return stored?.block.transactions.length === 0 ? [] : undefined;

@@ -1,8 +1,9 @@
 // Deterministic blocks for storage tests: fields are well-formed but carry no chain semantics,
 // which is all the event log looks at (numbers, hashes, receipts, logs).
 import { bytesToHex, concatBytes, keccak256, type Hex } from '../../../state-machine/crypto/hash.ts';
+import { logsBloomHex } from '../../../state-machine/chain/bloom.ts';
 import type { Block, Receipt } from '../../../state-machine/chain/types.ts';
-import type { Address } from '../../../state-machine/types.ts';
+import type { Address, Log } from '../../../state-machine/types.ts';
 import { u64 } from '../keys.ts';
 import type { BlockWrite } from '../event-log.ts';
 
@@ -21,15 +22,10 @@ export function blockHashOf(n: bigint): Hex {
 /** Block n with `txs` transactions; txs with an even index emit one log. */
 export function syntheticBlock(n: bigint, txs: number): BlockWrite {
   const transactions = Array.from({ length: txs }, (_, i) => concatBytes(u64(n), u64(BigInt(i))));
-  const receipts: Receipt[] = transactions.map((_, i) => ({
-    txHash: txHashOf(n, i),
-    status: 1,
-    gasUsed: 21_000n,
-    cumulativeGasUsed: 21_000n * BigInt(i + 1),
-    effectiveGasPrice: 1_000_000_000n,
-    logs: i % 2 === 0 ? [{ address: LOG_ADDRESS, topics: [TOPIC_EVEN, txHashOf(n, i)], data: '0x01' }] : [],
-    logsBloom: `0x${'00'.repeat(256)}`,
-  }));
+  const receipts: Receipt[] = transactions.map((_, i) => {
+    const logs: Log[] = i % 2 === 0 ? [{ address: LOG_ADDRESS, topics: [TOPIC_EVEN, txHashOf(n, i)], data: '0x01' }] : [];
+    return { txHash: txHashOf(n, i), status: 1, gasUsed: 21_000n, cumulativeGasUsed: 21_000n * BigInt(i + 1), effectiveGasPrice: 1_000_000_000n, logs, logsBloom: logsBloomHex(logs) };
+  });
   const block: Block = {
     hash: blockHashOf(n),
     header: {
