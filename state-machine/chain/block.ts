@@ -20,7 +20,7 @@ import { BlockBuildError, BlockInvalidError } from './errors.ts';
 import { checkDepositValidity, checkTxValidity, executeDeposit, executeTx, type DepositSlot } from './execute.ts';
 import { nextBaseFee } from './fees.ts';
 import { blockHash, blockSigner } from './header.ts';
-import { encodeReceipt } from './receipt.ts';
+import { receiptLeaf } from './receipt.ts';
 import type { ChainState } from './state.ts';
 import type { Block, BlockHeader, Receipt, SignedTx } from './types.ts';
 import type { Address } from '../types.ts';
@@ -133,7 +133,7 @@ export function txRootOf(txs: readonly SignedTx[]): Hex {
 
 /** A header's receiptsRoot: the Merkle root of sha256(consensus encoding) of each receipt. */
 export function receiptsRootOf(txs: readonly SignedTx[], receipts: readonly Receipt[]): Hex {
-  return bytesToHex(merkleRoot(receipts.map((r, i) => sha256Of(encodeReceipt(r, txs[i].type)))));
+  return bytesToHex(merkleRoot(receipts.map((r, i) => receiptLeaf(r, txs[i].type))));
 }
 
 function roots(txs: readonly SignedTx[], receipts: readonly Receipt[]): { txRoot: Hex; receiptsRoot: Hex; logsBloom: Hex } {
