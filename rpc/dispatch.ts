@@ -70,7 +70,7 @@ export class Dispatcher {
     if (typeof req.method !== 'string') return errorResponse(id, RpcCode.invalidRequest, 'invalid request: method must be a string');
     const name = req.method;
     const def = Object.hasOwn(this.opts.methods, name) ? this.opts.methods[name] : undefined;
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     const label = def ? name : 'unknown';
     let response: Response;
     if (!def) {
@@ -87,7 +87,7 @@ export class Dispatcher {
         response = { jsonrpc: '2.0', id, error };
       }
     }
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const seconds = (performance.now() - started) / 1000;
     this.opts.metrics.observe(label, 'result' in response, seconds);
     return isNotification ? null : response;
   }

@@ -50,18 +50,20 @@ export function method<P extends unknown[]>(
   run: (ctx: CallContext, ...parsed: P) => Promise<Json> | Json,
 ): MethodDef {
   const list = args as readonly Arg<unknown>[];
+  // built once: every request would otherwise format each argument's name for an error it rarely has
+  const where = list.map((a, i) => `argument ${i} (${a.name})`);
   return {
     async invoke(ctx, params) {
       if (params.length > list.length) {
         throw invalidParams(`too many arguments, want at most ${list.length}`);
       }
-      const parsed = list.map((a, i) => {
+      const parsed: unknown[] = new Array(list.length);
+      for (let i = 0; i < list.length; i++) {
+        const a = list[i];
         const v = params[i];
-        if (a.required && (v === undefined || v === null)) {
-          throw invalidParams(`missing value for required argument ${i} (${a.name})`);
-        }
-        return a.parse(v, `argument ${i} (${a.name})`);
-      });
+        if (a.required && (v === undefined || v === null)) throw invalidParams(`missing value for required ${where[i]}`);
+        parsed[i] = a.parse(v, where[i]);
+      }
       return run(ctx, ...(parsed as P));
     },
   };
