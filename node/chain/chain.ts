@@ -79,6 +79,7 @@ export class Chain {
   readonly history: StateHistory;
   private head: ChainState;
   private headHeader: BlockHeader;
+  private poolCtx: { header: BlockHeader; state: ChainState; ctx: PoolContext } | null = null;
   /** txs decoded by recoverAhead, by hash, oldest first; taken out when their block imports */
   private readonly recoveredAhead = new Map<Hex, SignedTx>();
   /** recoverAhead's decodes in flight, by tx hash (an import awaits one instead of decoding again) */
@@ -213,9 +214,12 @@ export class Chain {
     return nextBaseFee(this.headHeader, this.genesis.baseFee);
   }
 
+  /** The pool's view of the head, built once per head: every submit reads it. */
   private poolContext(): PoolContext {
+    const cached = this.poolCtx;
+    if (cached !== null && cached.header === this.headHeader && cached.state === this.head) return cached.ctx;
     const head = this.head;
-    return {
+    const ctx: PoolContext = {
       chainId: this.genesis.chainId,
       blockGasLimit: this.genesis.gasLimit,
       baseFee: this.nextBaseFee(),
@@ -223,6 +227,8 @@ export class Chain {
       nonceOf: (a) => head.getNonce(a),
       balanceOf: (a) => head.getBalance(a),
     };
+    this.poolCtx = { header: this.headHeader, state: head, ctx };
+    return ctx;
   }
 
   /**
