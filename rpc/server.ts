@@ -133,8 +133,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       const text = typeof req.body === 'string' ? req.body : '';
       const out = await dispatcher.handleText(text, baseCtx);
       if (out === null) return reply.code(204).send();
-      // as bytes: fastify would otherwise scan the string once for its length and again to write it
-      return reply.type('application/json').send(Buffer.from(out));
+      return reply.type('application/json').send(out);
     });
   });
 
