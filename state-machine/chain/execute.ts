@@ -96,7 +96,7 @@ export function runMessage(state: ExecutionState, msg: Message, env: BlockEnv): 
       );
     }
     store.commit();
-    return { status: 1, returnData: new Uint8Array(Buffer.from(returnData.slice(2), 'hex')), gasUsed: gasUsed + extra, logs, outOfGas: false };
+    return { status: 1, returnData: returnData === '0x' ? new Uint8Array(0) : new Uint8Array(Buffer.from(returnData.slice(2), 'hex')), gasUsed: gasUsed + extra, logs, outOfGas: false };
   } catch (e) {
     store.revert();
     if (e instanceof OutOfGasError) return failed(msg.gas, 'out of gas', '0x', true);

@@ -63,11 +63,16 @@ function encodeIntoScratch(receipt: Receipt, txType: TxType): number {
   return total;
 }
 
-/** Big-endian bytes without leading zeros (0 → none); bit operations on two 32-bit halves below 2^64. */
+const U32 = 0x1_0000_0000n;
+const U64 = 1n << 64n;
+const LOW32 = 0xffff_ffffn;
+
+/** Big-endian bytes without leading zeros (0 → none); bit operations on 32-bit halves below 2^64. */
 function unpadded(v: bigint): Bytes {
-  if (v >= 1n << 64n) return bigIntToUnpaddedBytes(v);
-  const hi = Number(v >> 32n);
-  const lo = Number(v & 0xffff_ffffn);
+  if (v >= U64) return bigIntToUnpaddedBytes(v);
+  // cumulative gas is below 2^32 in any block under a 4.29 G gas limit: one conversion
+  const hi = v < U32 ? 0 : Number(v >> 32n);
+  const lo = v < U32 ? Number(v) : Number(v & LOW32);
   const len = hi !== 0 ? 4 + byteLength(hi) : byteLength(lo);
   const out = new Uint8Array(len);
   for (let i = 0; i < len; i++) {
