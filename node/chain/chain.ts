@@ -80,6 +80,8 @@ export class Chain {
   private head: ChainState;
   private headHeader: BlockHeader;
   private poolCtx: { header: BlockHeader; state: ChainState; ctx: PoolContext } | null = null;
+  /** per decoded block: how many of its txs had their senders recovered ahead (from tx gossip) */
+  private readonly aheadHits = new WeakMap<SignedTx[], number>();
   /** txs decoded by recoverAhead, by hash, oldest first; taken out when their block imports */
   private readonly recoveredAhead = new Map<Hex, SignedTx>();
   /** recoverAhead's decodes in flight, by tx hash (an import awaits one instead of decoding again) */
@@ -457,16 +459,16 @@ export class Chain {
     }));
     // recoverAhead filed the awaited ones too; this block has used them
     for (const h of awaited) this.recoveredAhead.delete(h);
-    const hits = ahead.filter((t) => t !== undefined).length;
-    this.metrics.importSendersAheadTotal.inc(hits);
-    this.metrics.importSendersAtImportTotal.inc(raws.length - hits);
     try {
-      return raws.map((raw, i) => {
+      const txs = raws.map((raw, i) => {
         const known = ahead[i];
         if (known !== undefined && !(known instanceof Promise)) return known;
         const r = decoded[i];
         return r?.ok ? r.tx : decodeBlockTransaction(raw, this.genesis.chainId);
       });
+      // counted when the block is imported: a block that arrives twice is decoded twice
+      this.aheadHits.set(txs, ahead.filter((t) => t !== undefined).length);
+      return txs;
     } catch (e) {
       if (e instanceof VerityError || e instanceof TypeError) throw new BlockInvalidError(`transaction does not decode: ${e.message}`);
       throw e;
@@ -479,6 +481,9 @@ export class Chain {
     const receipts = applyDecodedBlock(this.head, this.headHeader, block, txs);
     // a pooled copy of an included tx (a node that was sequencer before) leaves the journal too
     await this.commitBlock(block, txs, receipts, txs.filter((t) => this.pool.get(t.hash) !== undefined).map((t) => t.hash), durable);
+    const hits = this.aheadHits.get(txs) ?? 0;
+    this.metrics.importSendersAheadTotal.inc(hits);
+    this.metrics.importSendersAtImportTotal.inc(txs.length - hits);
     this.events.emit('block', block, receipts);
     return receipts;
   }
