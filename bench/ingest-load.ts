@@ -9,6 +9,7 @@ import { privateKeyToAddress } from '../state-machine/index.ts';
 import type { Address } from '../state-machine/types.ts';
 import { rpcBatch } from '../node/devnet/rpc-batch.ts';
 import { signTx } from '../node/devnet/sign-tx.ts';
+import { median } from './stats.ts';
 
 export interface LoadJob {
   url: string;
@@ -68,13 +69,6 @@ export interface LoadResult {
   receiptCalls: number;
   /** accepted txs that never had a receipt (the poller gives up 30 s after the last receipt) */
   unconfirmed: number;
-}
-
-function median(xs: number[]): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function percentile(xs: number[], p: number): number {

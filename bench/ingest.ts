@@ -6,7 +6,7 @@
 // (--shapes): the default 400 × 50, "few senders, long bursts" (16 × 750) and "many senders"
 // (400 × 30). Reports the median of the runs, the median block interval and the ratio to anvil.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import type { Address } from '../state-machine/types.ts';
 import { rpcBatch as rpc } from '../node/devnet/rpc-batch.ts';
 import { signTx } from '../node/devnet/sign-tx.ts';
 import type { LoadJob, LoadResult } from './ingest-load.ts';
+import { median, processCpuSeconds } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const ANVIL = join(ROOT, 'node_modules', '.bin', 'anvil');
@@ -34,16 +35,6 @@ interface Target {
 }
 
 /** utime + stime of a process from /proc (Linux), in seconds; NaN elsewhere. */
-function processCpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
 function waitForLine(child: ChildProcess, re: RegExp, what: string): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let out = '';
@@ -149,12 +140,6 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
       else resolve(JSON.parse(out.trim().split('\n').pop() ?? '{}') as LoadResult);
     });
   });
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 interface Shape {

@@ -5,11 +5,7 @@ import { cpus } from 'node:os';
 import { tsKernels } from '../state-machine/repops/ts-kernels.ts';
 import type { Kernels } from '../state-machine/repops/kernels.ts';
 import { loadNativeKernels, nativeLoadError, setNativeThreads } from '../state-machine/repops/native/load.ts';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1];
-}
+import { median } from './stats.ts';
 
 function fill(n: number, seed: number): Float32Array {
   const a = new Float32Array(n);

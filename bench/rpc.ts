@@ -5,7 +5,6 @@
 // 16 keep-alive connections from a node:http load loop, ROUNDS rounds (median) of SECONDS each,
 // targets interleaved within a round; reports the ratio verity / bare fastify.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,6 +15,7 @@ import { defaultDevnetGenesis, devnetAccounts } from '../genesis/devnet.ts';
 import { DEFAULT_CONFIG } from '../node/config.ts';
 import { createLogger } from '../infra/logger.ts';
 import { startNode } from '../node/verity-node.ts';
+import { median, processCpuSeconds } from './stats.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -115,16 +115,6 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** utime + stime of a process from /proc (Linux), in seconds; NaN elsewhere. */
-function processCpuSeconds(pid: number | undefined): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
-
 interface LoopResult {
   /** requests per second */
   rate: number;
@@ -170,12 +160,6 @@ async function httpLoop(url: string, body: string, conns: number, pid?: number):
   const cpuMicros = ((processCpuSeconds(pid) - cpu0) * 1e6) / done;
   agent.destroy();
   return { rate, cpuMicros };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /**
