@@ -241,13 +241,18 @@ export class NetworkService {
       chain.recoverAhead(decodeGossipTxs(msg.data, this.genesis.chainId));
       return TopicValidatorResult.Accept;
     } catch (e) {
-      if (e instanceof PeerMessageError) {
-        this.offend(peer, e);
-        return e.offence === 'flood' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
-      }
-      this.log.error({ err: e, peer: id }, 'tx gossip validation failed');
-      return TopicValidatorResult.Ignore;
+      return this.refusal(peer, e, 'tx gossip validation failed');
     }
+  }
+
+  /** A gossip message that failed validation: the peer is scored for its offence (a flood is only ignored). */
+  private refusal(peer: PeerId, e: unknown, what: string): TopicValidatorResult {
+    if (e instanceof PeerMessageError) {
+      this.offend(peer, e);
+      return e.offence === 'flood' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
+    }
+    this.log.error({ err: e, peer: peer.toString() }, what);
+    return TopicValidatorResult.Ignore;
   }
 
   async stop(): Promise<void> {
@@ -365,12 +370,7 @@ export class NetworkService {
       // a block we checked and imported goes on; anything else stops here
       return outcome === 'imported' ? TopicValidatorResult.Accept : TopicValidatorResult.Ignore;
     } catch (e) {
-      if (e instanceof PeerMessageError) {
-        this.offend(peer, e);
-        return e.offence === 'flood' ? TopicValidatorResult.Ignore : TopicValidatorResult.Reject;
-      }
-      this.log.error({ err: e, peer: id }, 'gossip validation failed');
-      return TopicValidatorResult.Ignore;
+      return this.refusal(peer, e, 'gossip validation failed');
     }
   }
 
