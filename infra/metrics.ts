@@ -25,10 +25,7 @@ export interface TrackedGauge {
 }
 
 /** One labelled series of a hot-path counter: a plain number, read back synchronously. */
-export interface CounterSeries {
-  inc(by?: number): void;
-  readonly value: number;
-}
+export type CounterSeries = TotalCounter;
 
 /** One labelled series of a hot-path histogram. */
 export interface HistogramSeries {
@@ -132,25 +129,9 @@ export class MetricsRegistry {
     this.registry.registerMetric(m as unknown as Counter);
   }
 
+  /** An unlabelled counter in a plain number (a series counter with no labels). */
   totalCounter(name: string, help: string): TotalCounter {
-    let total = 0;
-    new Counter({
-      name: counterName(name),
-      help,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(total);
-      },
-    });
-    return {
-      inc: (by = 1) => {
-        total += by;
-      },
-      get value() {
-        return total;
-      },
-    };
+    return this.seriesCounter<never>(name, help)({});
   }
 
   trackedGauge(name: string, help: string): TrackedGauge {
